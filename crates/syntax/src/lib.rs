@@ -1,0 +1,1 @@
+//! Python parsing for sparkfix.

@@ -1,0 +1,14 @@
+//! The Spark model of a Python file, the sparkfix rules, and fix application.
+//!
+//! A pure library: source text and [`Settings`] in, [`Diagnostic`]s and fixed text out. It never
+//! touches the file system.
+
+mod diagnostic;
+mod edit;
+mod engine;
+mod settings;
+
+pub use diagnostic::{Diagnostic, Location};
+pub use edit::{Applicability, Edit, Fix};
+pub use engine::{FixFailure, FixOutcome, ParseError, check, fix, may_contain_spark};
+pub use settings::{Settings, SparkVersion, SparkVersionError};
