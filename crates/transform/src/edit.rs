@@ -4,7 +4,7 @@ use std::ops::Range;
 
 /// Replace the bytes `range` of the original text with `content` (an insertion when the range is
 /// empty, a deletion when the content is).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Edit {
     pub range: Range<usize>,
     pub content: String,
@@ -59,7 +59,7 @@ pub struct Fix {
 impl Fix {
     /// Builds a fix; returns `None` when the edits overlap one another (a rule bug, never applied).
     pub fn new(mut edits: Vec<Edit>, applicability: Applicability) -> Option<Self> {
-        edits.sort();
+        edits.sort_by_key(|edit| (edit.range.start, edit.range.end));
         if edits.is_empty() || edits.windows(2).any(|pair| pair[0].overlaps(&pair[1])) {
             return None;
         }
