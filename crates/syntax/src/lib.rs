@@ -1,1 +1,19 @@
-//! Python parsing for sparkfix.
+//! Python parsing for sparkfix: tree-sitter trees, typed views over the nodes the rules need,
+//! byte ranges, and the text style (line ending, indentation) of a file.
+//!
+//! Nothing outside this crate names a tree-sitter node kind or a child index: the views in
+//! [`views`] answer those questions.
+
+mod kinds;
+mod line_index;
+mod parser;
+mod source_file;
+mod style;
+pub mod views;
+mod walk;
+
+pub use line_index::{LineColumn, LineIndex};
+pub use source_file::SourceFile;
+pub use style::{LineEnding, Style};
+pub use views::SyntaxNode;
+pub use walk::Preorder;

@@ -12,11 +12,17 @@ pub struct Edit {
 
 impl Edit {
     pub fn insert(at: usize, content: impl Into<String>) -> Self {
-        Edit { range: at..at, content: content.into() }
+        Edit {
+            range: at..at,
+            content: content.into(),
+        }
     }
 
     pub fn replace(range: Range<usize>, content: impl Into<String>) -> Self {
-        Edit { range, content: content.into() }
+        Edit {
+            range,
+            content: content.into(),
+        }
     }
 
     /// Whether two edits touch the same bytes. Two insertions at one offset overlap too, since
@@ -63,7 +69,10 @@ impl Fix {
         if edits.is_empty() || edits.windows(2).any(|pair| pair[0].overlaps(&pair[1])) {
             return None;
         }
-        Some(Fix { edits, applicability })
+        Some(Fix {
+            edits,
+            applicability,
+        })
     }
 
     pub fn safe(edits: Vec<Edit>) -> Option<Self> {
@@ -84,7 +93,9 @@ impl Fix {
 
     /// Whether any edit of this fix overlaps any edit of `other`.
     pub fn overlaps(&self, other: &Fix) -> bool {
-        self.edits.iter().any(|a| other.edits.iter().any(|b| a.overlaps(b)))
+        self.edits
+            .iter()
+            .any(|a| other.edits.iter().any(|b| a.overlaps(b)))
     }
 }
 

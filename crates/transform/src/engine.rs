@@ -2,8 +2,16 @@
 
 use std::fmt;
 
+use sparkfix_syntax::SourceFile;
+
 use crate::diagnostic::Diagnostic;
+use crate::fix_apply::apply_fixes;
+use crate::model::SparkModel;
+use crate::rules::{RULES, RuleContext};
 use crate::settings::Settings;
+
+/// How many times the fix loop re-parses and re-runs the rules at most.
+pub const MAX_FIX_PASSES: usize = 10;
 
 /// The original source does not parse; the file is left alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +32,10 @@ impl std::error::Error for ParseError {}
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FixFailure {
     /// Applying the fixes produced text that does not parse (a rule bug).
-    SyntaxError { line: usize, codes: Vec<&'static str> },
+    SyntaxError {
+        line: usize,
+        codes: Vec<&'static str>,
+    },
     /// The fixes kept changing the text after the maximum number of passes (a rule bug).
     NoConvergence { passes: usize },
 }
@@ -38,7 +49,10 @@ impl fmt::Display for FixFailure {
                 codes.join(", ")
             ),
             FixFailure::NoConvergence { passes } => {
-                write!(f, "fixes did not settle after {passes} passes; file left unchanged")
+                write!(
+                    f,
+                    "fixes did not settle after {passes} passes; file left unchanged"
+                )
             }
         }
     }
@@ -61,23 +75,105 @@ pub struct FixOutcome {
 /// A byte search that is much cheaper than a parse: `false` means no rule can apply.
 pub fn may_contain_spark(source: &[u8]) -> bool {
     const MARKERS: [&[u8]; 4] = [b"spark", b"Spark", b"DataFrame", b"dynamic_frame"];
-    MARKERS.iter().any(|marker| memchr::memmem::find(source, marker).is_some())
+    MARKERS
+        .iter()
+        .any(|marker| memchr::memmem::find(source, marker).is_some())
 }
 
 /// Runs every rule on `source` and returns the findings, sorted by position.
 pub fn check(source: &str, settings: &Settings) -> Result<Vec<Diagnostic>, ParseError> {
-    let _ = (source, settings);
-    Ok(Vec::new())
+    if !may_contain_spark(source.as_bytes()) {
+        return Ok(Vec::new());
+    }
+    let file = parse(source)?;
+    Ok(run_rules(&file, settings))
 }
 
-/// Runs the fix loop on `source`.
+/// Runs the fix loop on `source`: apply every applicable fix, re-parse, re-run the rules, until
+/// nothing changes or [`MAX_FIX_PASSES`] is reached.
 pub fn fix(source: &str, settings: &Settings) -> Result<FixOutcome, ParseError> {
-    let diagnostics = check(source, settings)?;
-    Ok(FixOutcome {
+    if !may_contain_spark(source.as_bytes()) {
+        return Ok(unchanged(source, Vec::new(), None));
+    }
+    let first = parse(source)?;
+    let diagnostics = run_rules(&first, settings);
+    drop(first);
+    let mut current = diagnostics.clone();
+    let mut text = source.to_owned();
+    let mut applied = 0;
+    for _ in 0..MAX_FIX_PASSES {
+        let fixes: Vec<_> = current
+            .iter()
+            .filter(|d| d.is_fixable(settings.unsafe_fixes))
+            .filter_map(|d| d.fix.as_ref().map(|f| (d.code, f)))
+            .collect();
+        if fixes.is_empty() {
+            return Ok(FixOutcome {
+                diagnostics,
+                fixed: text,
+                applied,
+                remaining: current,
+                failure: None,
+            });
+        }
+        let (new_text, used) = apply_fixes(&text, &fixes);
+        let file = SourceFile::parse(new_text);
+        if let Some(offset) = file.first_syntax_error() {
+            let line = file.line_column(offset).line;
+            let mut codes: Vec<&'static str> = used.clone();
+            codes.sort();
+            codes.dedup();
+            let failure = FixFailure::SyntaxError { line, codes };
+            return Ok(unchanged(source, diagnostics, Some(failure)));
+        }
+        applied += used.len();
+        current = run_rules(&file, settings);
+        text = file.into_text();
+    }
+    let failure = FixFailure::NoConvergence {
+        passes: MAX_FIX_PASSES,
+    };
+    Ok(unchanged(source, diagnostics, Some(failure)))
+}
+
+fn unchanged(
+    source: &str,
+    diagnostics: Vec<Diagnostic>,
+    failure: Option<FixFailure>,
+) -> FixOutcome {
+    FixOutcome {
+        remaining: diagnostics.clone(),
         diagnostics,
         fixed: source.to_owned(),
         applied: 0,
-        remaining: Vec::new(),
-        failure: None,
-    })
+        failure,
+    }
+}
+
+fn parse(source: &str) -> Result<SourceFile, ParseError> {
+    let file = SourceFile::parse(source);
+    match file.first_syntax_error() {
+        Some(offset) => Err(ParseError {
+            line: file.line_column(offset).line,
+        }),
+        None => Ok(file),
+    }
+}
+
+/// Builds the Spark model once and runs every rule on it.
+fn run_rules(file: &SourceFile, settings: &Settings) -> Vec<Diagnostic> {
+    let model = SparkModel::build(file);
+    let lineage = model.lineage();
+    let ctx = RuleContext {
+        file,
+        model: &model,
+        lineage: &lineage,
+        settings,
+    };
+    let mut diagnostics = Vec::new();
+    for rule in RULES {
+        rule.check(&ctx, &mut diagnostics);
+    }
+    diagnostics.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
+    diagnostics
 }

@@ -5,10 +5,18 @@
 
 mod diagnostic;
 mod edit;
+mod edits;
 mod engine;
+mod fix_apply;
+mod metadata;
+mod model;
+mod rules;
 mod settings;
 
 pub use diagnostic::{Diagnostic, Location};
 pub use edit::{Applicability, Edit, Fix};
-pub use engine::{FixFailure, FixOutcome, ParseError, check, fix, may_contain_spark};
+pub use engine::{
+    FixFailure, FixOutcome, MAX_FIX_PASSES, ParseError, check, fix, may_contain_spark,
+};
+pub use metadata::{RULE_FILES, RuleMeta, all_metadata};
 pub use settings::{Settings, SparkVersion, SparkVersionError};

@@ -1,0 +1,76 @@
+//! The tree-sitter-python node kinds sparkfix reads, named once.
+
+pub const MODULE: &str = "module";
+pub const BLOCK: &str = "block";
+pub const COMMENT: &str = "comment";
+pub const LINE_CONTINUATION: &str = "line_continuation";
+
+pub const EXPRESSION_STATEMENT: &str = "expression_statement";
+pub const ASSIGNMENT: &str = "assignment";
+pub const AUGMENTED_ASSIGNMENT: &str = "augmented_assignment";
+pub const RETURN_STATEMENT: &str = "return_statement";
+pub const IMPORT_STATEMENT: &str = "import_statement";
+pub const IMPORT_FROM_STATEMENT: &str = "import_from_statement";
+pub const FUTURE_IMPORT_STATEMENT: &str = "future_import_statement";
+pub const ALIASED_IMPORT: &str = "aliased_import";
+pub const DOTTED_NAME: &str = "dotted_name";
+pub const WILDCARD_IMPORT: &str = "wildcard_import";
+
+pub const IF_STATEMENT: &str = "if_statement";
+pub const ELIF_CLAUSE: &str = "elif_clause";
+pub const ELSE_CLAUSE: &str = "else_clause";
+pub const FOR_STATEMENT: &str = "for_statement";
+pub const WHILE_STATEMENT: &str = "while_statement";
+pub const TRY_STATEMENT: &str = "try_statement";
+pub const EXCEPT_CLAUSE: &str = "except_clause";
+pub const EXCEPT_GROUP_CLAUSE: &str = "except_group_clause";
+pub const FINALLY_CLAUSE: &str = "finally_clause";
+pub const WITH_STATEMENT: &str = "with_statement";
+pub const MATCH_STATEMENT: &str = "match_statement";
+pub const CASE_CLAUSE: &str = "case_clause";
+pub const FUNCTION_DEFINITION: &str = "function_definition";
+pub const CLASS_DEFINITION: &str = "class_definition";
+pub const DECORATED_DEFINITION: &str = "decorated_definition";
+
+pub const IDENTIFIER: &str = "identifier";
+pub const ATTRIBUTE: &str = "attribute";
+pub const CALL: &str = "call";
+pub const ARGUMENT_LIST: &str = "argument_list";
+pub const KEYWORD_ARGUMENT: &str = "keyword_argument";
+pub const PARENTHESIZED_EXPRESSION: &str = "parenthesized_expression";
+pub const STRING: &str = "string";
+pub const STRING_CONTENT: &str = "string_content";
+pub const CONCATENATED_STRING: &str = "concatenated_string";
+pub const INTEGER: &str = "integer";
+pub const LIST: &str = "list";
+pub const TUPLE: &str = "tuple";
+pub const SET: &str = "set";
+pub const DICTIONARY: &str = "dictionary";
+pub const SUBSCRIPT: &str = "subscript";
+pub const LAMBDA: &str = "lambda";
+pub const INTERPOLATION: &str = "interpolation";
+
+pub const PARAMETERS: &str = "parameters";
+pub const TYPED_PARAMETER: &str = "typed_parameter";
+pub const DEFAULT_PARAMETER: &str = "default_parameter";
+pub const TYPED_DEFAULT_PARAMETER: &str = "typed_default_parameter";
+
+pub const COMPREHENSIONS: [&str; 4] = [
+    "list_comprehension",
+    "set_comprehension",
+    "dictionary_comprehension",
+    "generator_expression",
+];
+pub const CONTAINERS: [&str; 4] = ["list", "tuple", "set", "dictionary"];
+/// Expressions after which `.name` binds to the whole expression.
+pub const PRIMARY_EXPRESSIONS: [&str; 9] = [
+    "identifier",
+    "attribute",
+    "call",
+    "subscript",
+    "parenthesized_expression",
+    "list",
+    "dictionary",
+    "string",
+    "integer",
+];

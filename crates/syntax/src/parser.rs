@@ -1,0 +1,28 @@
+//! One tree-sitter parser per thread, reused for every file that thread parses.
+
+use std::cell::RefCell;
+
+use tree_sitter::{Parser, Tree};
+
+thread_local! {
+    static PARSER: RefCell<Parser> = RefCell::new(new_parser());
+}
+
+fn new_parser() -> Parser {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&tree_sitter_python::LANGUAGE.into())
+        .expect("tree-sitter-python is compatible with the linked tree-sitter");
+    parser
+}
+
+/// Parses Python source with this thread's parser. tree-sitter never fails on bad syntax (errors
+/// become nodes), so `None` only means the parser was cancelled, which sparkfix never does.
+pub(crate) fn parse(text: &str) -> Tree {
+    PARSER.with(|parser| {
+        parser
+            .borrow_mut()
+            .parse(text, None)
+            .expect("parsing without a timeout or cancellation flag always yields a tree")
+    })
+}

@@ -1,0 +1,120 @@
+//! Rule metadata: the `rules/<name>.yaml` files, embedded at build time and read with serde.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::edit::Applicability;
+
+/// The embedded YAML file of each rule, by rule name.
+pub const RULE_FILES: &[(&str, &str)] = &[(
+    "cache-reused-dataframe",
+    include_str!("../../../rules/cache-reused-dataframe.yaml"),
+)];
+
+/// One rule's documentation and parameters, as written in its YAML file.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct RuleMeta {
+    pub id: String,
+    pub name: String,
+    pub summary: String,
+    pub rationale: String,
+    pub safety: Safety,
+    pub safety_reason: String,
+    #[serde(default)]
+    pub parameters: BTreeMap<String, Parameter>,
+    pub example: Example,
+}
+
+/// The applicability of a rule's fix, as spelled in YAML.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Safety {
+    Safe,
+    Unsafe,
+}
+
+impl Safety {
+    pub fn applicability(self) -> Applicability {
+        match self {
+            Safety::Safe => Applicability::Safe,
+            Safety::Unsafe => Applicability::Unsafe,
+        }
+    }
+}
+
+/// A rule parameter with its default value.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Parameter {
+    pub description: String,
+    pub default: serde_yaml_value::Scalar,
+}
+
+/// Code before and after the fix.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub before: String,
+    pub after: String,
+}
+
+/// Scalar parameter defaults.
+pub mod serde_yaml_value {
+    use serde::Deserialize;
+
+    #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+    #[serde(untagged)]
+    pub enum Scalar {
+        Integer(i64),
+        Bool(bool),
+        Text(String),
+        List(Vec<String>),
+    }
+}
+
+/// Why an embedded rule file is invalid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetadataError {
+    pub file: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for MetadataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "rules/{}.yaml: {}", self.file, self.message)
+    }
+}
+
+/// Parses one rule file and checks that its `name` matches the file name.
+pub fn parse_rule_file(file: &str, yaml: &str) -> Result<RuleMeta, MetadataError> {
+    let meta: RuleMeta = serde_saphyr::from_str(yaml).map_err(|e| MetadataError {
+        file: file.to_owned(),
+        message: e.to_string(),
+    })?;
+    if meta.name != file {
+        return Err(MetadataError {
+            file: file.to_owned(),
+            message: format!("`name: {}` does not match the file name", meta.name),
+        });
+    }
+    Ok(meta)
+}
+
+/// The metadata of every embedded rule file, parsed once.
+pub fn all_metadata() -> &'static [RuleMeta] {
+    static METADATA: OnceLock<Vec<RuleMeta>> = OnceLock::new();
+    METADATA.get_or_init(|| {
+        RULE_FILES
+            .iter()
+            .map(|(file, yaml)| parse_rule_file(file, yaml).unwrap_or_else(|e| panic!("{e}")))
+            .collect()
+    })
+}
+
+/// The metadata of the rule named `name`.
+pub fn metadata(name: &str) -> Option<&'static RuleMeta> {
+    all_metadata().iter().find(|m| m.name == name)
+}

@@ -1,0 +1,863 @@
+//! Builds a [`SparkModel`] in one pass over the statements of a file, in source order, with an
+//! evaluator for expressions that follows method chains link by link.
+
+use std::collections::HashMap;
+
+use sparkfix_syntax::SyntaxNode;
+use sparkfix_syntax::views::{
+    Argument, Block, Call, Chain, ElseBranch, FunctionDef, IfStmt, Parameter, Stmt,
+};
+
+use super::spark_api::{self, Step, Ty};
+use super::{Action, Frame, FrameId, FrameOrigin, Runs, ScopeId, SparkModel};
+
+/// Expressions nested deeper than this are not followed (keeps the stack bounded on
+/// adversarial input; Python itself refuses much shallower nesting).
+const MAX_DEPTH: usize = 400;
+
+/// What a name is bound to in a scope.
+#[derive(Debug, Clone, Copy)]
+enum Binding {
+    Value { ty: Ty, frame: Option<FrameId> },
+    Function(usize),
+}
+
+#[derive(Debug, Default)]
+struct Scope<'t> {
+    parent: Option<ScopeId>,
+    /// Class bodies are skipped when a nested function looks a name up.
+    is_class: bool,
+    names: HashMap<&'t str, Binding>,
+}
+
+/// What a call of a function of this file does with its arguments.
+#[derive(Debug, Clone, Default)]
+struct FunctionSummary {
+    /// For each positional parameter: unconditional action runs on it inside the function.
+    param_actions: Vec<u32>,
+    /// For each positional parameter: whether the function lets it escape.
+    param_escapes: Vec<bool>,
+    /// The function returns a DataFrame whatever its arguments are.
+    returns_frame: bool,
+    /// Parameters whose DataFrame the returned value is computed from.
+    returns_params: Vec<usize>,
+}
+
+/// The value of an expression.
+#[derive(Debug, Clone, Default)]
+struct Value {
+    ty: Ty,
+    /// Named frames the value is computed from directly.
+    frames: Vec<FrameId>,
+    /// The value is exactly this named frame (a bare name, no transformation).
+    exact: Option<FrameId>,
+    /// A `cache()`/`persist()` happened in the chain.
+    cached: bool,
+    /// Computed only from literal data (`createDataFrame([...])`, `range(n)`): cheap to recompute.
+    literal: bool,
+}
+
+impl Default for Ty {
+    fn default() -> Self {
+        Ty::Unknown
+    }
+}
+
+impl Value {
+    fn of(ty: Ty) -> Self {
+        Value {
+            ty,
+            ..Value::default()
+        }
+    }
+}
+
+/// The function being analysed, to collect what it returns.
+struct FunctionFrame {
+    params: Vec<Option<FrameId>>,
+    returned: Vec<Value>,
+    first_action: usize,
+}
+
+pub(super) struct Builder<'t> {
+    frames: Vec<Frame<'t>>,
+    actions: Vec<Action<'t>>,
+    scopes: Vec<Scope<'t>>,
+    summaries: Vec<FunctionSummary>,
+    scope: ScopeId,
+    runs: Runs,
+    block: Option<SyntaxNode<'t>>,
+    depth: usize,
+    function: Option<FunctionFrame>,
+}
+
+impl<'t> Builder<'t> {
+    pub(super) fn new() -> Self {
+        Builder {
+            frames: Vec::new(),
+            actions: Vec::new(),
+            scopes: vec![Scope::default()],
+            summaries: Vec::new(),
+            scope: ScopeId(0),
+            runs: Runs::Once,
+            block: None,
+            depth: 0,
+            function: None,
+        }
+    }
+
+    pub(super) fn build(mut self, root: SyntaxNode<'t>) -> SparkModel<'t> {
+        if let Some(module) = Block::cast(root) {
+            self.block(module);
+        }
+        SparkModel {
+            frames: self.frames,
+            actions: self.actions,
+        }
+    }
+
+    // ----- statements -----
+
+    fn block(&mut self, block: Block<'t>) {
+        if self.depth > MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        let outer = self.block.replace(block.syntax());
+        for stmt in block.statements() {
+            self.statement(stmt);
+        }
+        self.block = outer;
+        self.depth -= 1;
+    }
+
+    /// Runs `f` with the execution context nested in `runs`.
+    fn nested(&mut self, runs: Runs, f: impl FnOnce(&mut Self)) {
+        let outer = self.runs;
+        self.runs = outer.nest(runs);
+        f(self);
+        self.runs = outer;
+    }
+
+    fn opt_block(&mut self, block: Option<Block<'t>>, runs: Runs) {
+        if let Some(block) = block {
+            self.nested(runs, |b| b.block(block));
+        }
+    }
+
+    fn statement(&mut self, stmt: Stmt<'t>) {
+        match stmt {
+            Stmt::Assign(assign) => {
+                let value = match assign.value() {
+                    Some(node) => (node, self.eval(node)),
+                    None => return,
+                };
+                for target in assign.targets() {
+                    self.assign(target, assign.syntax(), &value);
+                }
+            }
+            Stmt::Expr(expr) => {
+                self.eval(expr);
+            }
+            Stmt::Return { value, .. } => {
+                if let Some(node) = value {
+                    let value = self.eval(node);
+                    self.escape_if_frame(&value, true);
+                    if let Some(function) = &mut self.function {
+                        function.returned.push(value);
+                    }
+                }
+            }
+            Stmt::If(stmt) => self.if_statement(stmt),
+            Stmt::For(stmt) => {
+                if let Some(iterable) = stmt.iterable() {
+                    self.eval(iterable);
+                }
+                if let Some(target) = stmt.target() {
+                    self.bind_unknown(target);
+                }
+                self.opt_block(stmt.body(), Runs::Repeatedly);
+                self.opt_block(stmt.else_body(), Runs::Once);
+            }
+            Stmt::While(stmt) => {
+                self.nested(Runs::Repeatedly, |b| {
+                    if let Some(condition) = stmt.condition() {
+                        b.eval(condition);
+                    }
+                    b.opt_block(stmt.body(), Runs::Repeatedly);
+                });
+                self.opt_block(stmt.else_body(), Runs::Maybe);
+            }
+            Stmt::Try(stmt) => {
+                self.opt_block(stmt.body(), Runs::Once);
+                for (_, handler) in stmt.handlers() {
+                    self.opt_block(Some(handler), Runs::Maybe);
+                }
+                self.opt_block(stmt.else_body(), Runs::Once);
+                self.opt_block(stmt.finally_body(), Runs::Once);
+            }
+            Stmt::With(stmt) => {
+                for item in stmt.items() {
+                    self.eval(item);
+                }
+                self.opt_block(stmt.body(), Runs::Once);
+            }
+            Stmt::Match(stmt) => {
+                if let Some(subject) = stmt.subject() {
+                    self.eval(subject);
+                }
+                for body in stmt.case_bodies() {
+                    self.opt_block(Some(body), Runs::Maybe);
+                }
+            }
+            Stmt::Function(def) => {
+                let index = self.function_definition(def);
+                self.bind(def.name(), Binding::Function(index));
+            }
+            Stmt::Class(class) => {
+                let outer_scope = self.enter_scope(true);
+                let outer_runs = std::mem::replace(&mut self.runs, Runs::Once);
+                if let Some(body) = class.body() {
+                    self.block(body);
+                }
+                self.runs = outer_runs;
+                self.scope = outer_scope;
+                self.bind(
+                    class.name(),
+                    Binding::Value {
+                        ty: Ty::Unknown,
+                        frame: None,
+                    },
+                );
+            }
+            Stmt::Import(import) => {
+                for module in import.modules() {
+                    self.bind(
+                        module.bound_name(),
+                        Binding::Value {
+                            ty: Ty::Unknown,
+                            frame: None,
+                        },
+                    );
+                }
+            }
+            Stmt::ImportFrom(import) => {
+                for name in import.names() {
+                    let bound = name.bound_name();
+                    let ty = if name.name == "SparkSession" {
+                        Ty::SessionClass
+                    } else {
+                        Ty::Unknown
+                    };
+                    self.bind(bound, Binding::Value { ty, frame: None });
+                }
+            }
+            Stmt::AugAssign(node) | Stmt::Other(node) => {
+                self.eval_parts(node);
+            }
+        }
+    }
+
+    fn if_statement(&mut self, stmt: IfStmt<'t>) {
+        let main_guard = stmt.condition().is_some_and(|c| is_main_guard(c.text()));
+        if let Some(condition) = stmt.condition() {
+            self.eval(condition);
+        }
+        let body_runs = if main_guard { Runs::Once } else { Runs::Maybe };
+        self.opt_block(stmt.body(), body_runs);
+        for branch in stmt.else_branches() {
+            match branch {
+                ElseBranch::Elif { condition, body } => self.nested(Runs::Maybe, |b| {
+                    b.eval(condition);
+                    b.block(body);
+                }),
+                ElseBranch::Else(body) => self.opt_block(Some(body), Runs::Maybe),
+            }
+        }
+    }
+
+    fn assign(
+        &mut self,
+        target: SyntaxNode<'t>,
+        stmt: SyntaxNode<'t>,
+        (value_node, value): &(SyntaxNode<'t>, Value),
+    ) {
+        let Some(name) = target.as_name() else {
+            // `self.x = df`, `d[k] = df`, `a, b = ...`: not followed.
+            self.escape_if_frame(value, false);
+            self.bind_unknown(target);
+            return;
+        };
+        if value.ty.is_frame() {
+            let id = self.new_frame(Frame {
+                name,
+                scope: self.scope,
+                origin: FrameOrigin::Assignment {
+                    stmt,
+                    value: *value_node,
+                },
+                block: self.block,
+                parents: value.frames.clone(),
+                streaming: value.ty == Ty::StreamingFrame,
+                cached: value.cached,
+                literal: value.literal,
+                escapes: false,
+                returned: false,
+                assumed: false,
+            });
+            self.bind(
+                name,
+                Binding::Value {
+                    ty: value.ty,
+                    frame: Some(id),
+                },
+            );
+        } else {
+            let ty = if value.ty == Ty::Unknown && spark_api::SESSION_NAMES.contains(&name) {
+                Ty::Session
+            } else {
+                value.ty
+            };
+            // A writer or grouped value keeps the frames it came from.
+            let frame = value
+                .frames
+                .first()
+                .copied()
+                .filter(|_| ty != Ty::Unknown && value.frames.len() == 1);
+            self.bind(name, Binding::Value { ty, frame });
+        }
+    }
+
+    fn new_frame(&mut self, mut frame: Frame<'t>) -> FrameId {
+        frame.assumed |= frame
+            .parents
+            .iter()
+            .any(|p| self.frames[p.0 as usize].assumed);
+        frame.cached |= frame
+            .parents
+            .iter()
+            .any(|p| self.frames[p.0 as usize].cached);
+        let id = FrameId(self.frames.len() as u32);
+        self.frames.push(frame);
+        id
+    }
+
+    fn bind_unknown(&mut self, target: SyntaxNode<'t>) {
+        for name in target.target_names() {
+            self.bind(
+                name,
+                Binding::Value {
+                    ty: Ty::Unknown,
+                    frame: None,
+                },
+            );
+        }
+    }
+
+    fn bind(&mut self, name: &'t str, binding: Binding) {
+        self.scopes[self.scope.0 as usize]
+            .names
+            .insert(name, binding);
+    }
+
+    fn lookup(&self, name: &str) -> Option<(Binding, ScopeId)> {
+        let mut scope = Some(self.scope);
+        let mut first = true;
+        while let Some(id) = scope {
+            let data = &self.scopes[id.0 as usize];
+            if first || !data.is_class {
+                if let Some(binding) = data.names.get(name) {
+                    return Some((*binding, id));
+                }
+            }
+            first = false;
+            scope = data.parent;
+        }
+        None
+    }
+
+    fn enter_scope(&mut self, is_class: bool) -> ScopeId {
+        let outer = self.scope;
+        self.scopes.push(Scope {
+            parent: Some(outer),
+            is_class,
+            names: HashMap::new(),
+        });
+        self.scope = ScopeId(self.scopes.len() as u32 - 1);
+        outer
+    }
+
+    // ----- functions -----
+
+    fn function_definition(&mut self, def: FunctionDef<'t>) -> usize {
+        let outer_scope = self.enter_scope(false);
+        let outer_runs = std::mem::replace(&mut self.runs, Runs::Once);
+        let outer_block = self.block;
+        let body = def.body();
+        self.block = body.map(|b| b.syntax());
+        let mut params = Vec::new();
+        for (index, param) in def.parameters().into_iter().enumerate() {
+            let frame = self.parameter(def, index, param);
+            params.push(frame);
+        }
+        let outer_function = self.function.replace(FunctionFrame {
+            params,
+            returned: Vec::new(),
+            first_action: self.actions.len(),
+        });
+        if let Some(body) = body {
+            self.block(body);
+        }
+        let function = std::mem::replace(&mut self.function, outer_function).expect("set above");
+        let summary = self.summarize(def, &function);
+        self.runs = outer_runs;
+        self.block = outer_block;
+        self.scope = outer_scope;
+        self.summaries.push(summary);
+        self.summaries.len() - 1
+    }
+
+    fn parameter(
+        &mut self,
+        def: FunctionDef<'t>,
+        index: usize,
+        param: Parameter<'t>,
+    ) -> Option<FrameId> {
+        let annotation = param.annotation.map(|a| a.text().trim_matches(['"', '\'']));
+        let is_frame_annotation =
+            annotation.is_some_and(|a| a == "DataFrame" || a.ends_with(".DataFrame"));
+        let is_self = index == 0 && (param.name == "self" || param.name == "cls");
+        if param.is_variadic || is_self {
+            self.bind(
+                param.name,
+                Binding::Value {
+                    ty: Ty::Unknown,
+                    frame: None,
+                },
+            );
+            return None;
+        }
+        if annotation.is_some_and(|a| a.ends_with("SparkSession"))
+            || (annotation.is_none() && spark_api::SESSION_NAMES.contains(&param.name))
+        {
+            self.bind(
+                param.name,
+                Binding::Value {
+                    ty: Ty::Session,
+                    frame: None,
+                },
+            );
+            return None;
+        }
+        if !is_frame_annotation && annotation.is_some() {
+            self.bind(
+                param.name,
+                Binding::Value {
+                    ty: Ty::Unknown,
+                    frame: None,
+                },
+            );
+            return None;
+        }
+        let id = self.new_frame(Frame {
+            name: param.name,
+            scope: self.scope,
+            origin: FrameOrigin::Parameter { function: def },
+            block: self.block,
+            parents: Vec::new(),
+            streaming: false,
+            cached: false,
+            literal: false,
+            escapes: false,
+            returned: false,
+            assumed: !is_frame_annotation,
+        });
+        self.bind(
+            param.name,
+            Binding::Value {
+                ty: Ty::DataFrame,
+                frame: Some(id),
+            },
+        );
+        Some(id)
+    }
+
+    fn summarize(&self, def: FunctionDef<'t>, function: &FunctionFrame) -> FunctionSummary {
+        let own_actions = &self.actions[function.first_action..];
+        let mut summary = FunctionSummary::default();
+        for param in &function.params {
+            let (runs, escapes) = match param {
+                Some(frame) => {
+                    let reached = self.frames_reaching(*frame);
+                    let runs = own_actions
+                        .iter()
+                        .filter(|a| a.frames.iter().any(|f| reached.contains(f)))
+                        .map(Action::weight)
+                        .sum();
+                    (
+                        runs,
+                        reached.iter().any(|f| self.frames[f.0 as usize].escapes),
+                    )
+                }
+                None => (0, true),
+            };
+            summary.param_actions.push(runs);
+            summary.param_escapes.push(escapes);
+        }
+        let annotated = def
+            .return_annotation()
+            .is_some_and(|a| a.text().trim_matches(['"', '\'']).ends_with("DataFrame"));
+        for value in &function.returned {
+            if !value.ty.is_frame() {
+                continue;
+            }
+            let roots = self.roots(&value.frames);
+            let from_params: Vec<usize> = function
+                .params
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.is_some_and(|p| roots.contains(&p)))
+                .map(|(i, _)| i)
+                .collect();
+            let proven = value.frames.is_empty()
+                || value
+                    .frames
+                    .iter()
+                    .any(|f| !self.frames[f.0 as usize].assumed);
+            summary.returns_frame |= proven && value.ty == Ty::DataFrame;
+            summary.returns_params.extend(from_params);
+        }
+        summary.returns_frame |= annotated;
+        summary
+    }
+
+    /// `frame` and every frame computed from it so far.
+    fn frames_reaching(&self, frame: FrameId) -> Vec<FrameId> {
+        let mut reached = vec![frame];
+        for (index, candidate) in self.frames.iter().enumerate().skip(frame.0 as usize + 1) {
+            if candidate.parents.iter().any(|p| reached.contains(p)) {
+                reached.push(FrameId(index as u32));
+            }
+        }
+        reached
+    }
+
+    /// The given frames and all their ancestors.
+    fn roots(&self, frames: &[FrameId]) -> Vec<FrameId> {
+        let mut seen = Vec::new();
+        let mut stack = frames.to_vec();
+        while let Some(next) = stack.pop() {
+            if !seen.contains(&next) {
+                seen.push(next);
+                stack.extend_from_slice(&self.frames[next.0 as usize].parents);
+            }
+        }
+        seen
+    }
+
+    // ----- expressions -----
+
+    fn eval(&mut self, node: SyntaxNode<'t>) -> Value {
+        if self.depth > MAX_DEPTH {
+            return Value::default();
+        }
+        self.depth += 1;
+        let value = self.eval_inner(node.unparenthesized());
+        self.depth -= 1;
+        value
+    }
+
+    fn eval_inner(&mut self, node: SyntaxNode<'t>) -> Value {
+        if node.is_lambda() || node.is_definition() {
+            self.nested(Runs::Maybe, |b| b.eval_parts(node));
+            return Value::default();
+        }
+        if node.is_comprehension() {
+            self.nested(Runs::Repeatedly, |b| b.eval_parts(node));
+            return Value::default();
+        }
+        if let Some(value) = node.subscript_value() {
+            // `df["col"]` is a column: the frame does not escape.
+            self.eval(value);
+            for child in node.children().skip(1) {
+                self.eval(child);
+            }
+            return Value::default();
+        }
+        let chain = Chain::of(node);
+        if chain.links.is_empty() {
+            return self.eval_base(chain.base);
+        }
+        let mut value = self.eval_base(chain.base);
+        for link in &chain.links {
+            let args = match link.call {
+                Some(call) => self.eval_arguments(call),
+                None => Vec::new(),
+            };
+            let receiver_frames = std::mem::take(&mut value.frames);
+            let exact = value.exact.take();
+            match spark_api::step(value.ty, link.name, link.call.is_some()) {
+                Step::To(ty) => {
+                    let mut frames = if ty == Ty::Unknown {
+                        Vec::new()
+                    } else {
+                        receiver_frames
+                    };
+                    if ty == Ty::Unknown {
+                        // An unknown method: DataFrames passed to it are not followed.
+                        for arg in &args {
+                            self.escape_if_frame(arg, false);
+                        }
+                    } else if value.ty.is_frame()
+                        || matches!(value.ty, Ty::Grouped | Ty::FrameFunctions)
+                    {
+                        for arg in &args {
+                            if arg.ty.is_frame() {
+                                extend_unique(&mut frames, &arg.frames);
+                            }
+                        }
+                    }
+                    let literal = if value.ty == Ty::Session {
+                        spark_api::is_literal_source(link.name)
+                    } else {
+                        value.literal && args.iter().all(|a| !a.ty.is_frame() || a.literal)
+                    };
+                    let cached = value.cached && ty.is_frame();
+                    value = Value {
+                        ty,
+                        frames,
+                        exact: None,
+                        cached,
+                        literal: literal && ty.is_frame(),
+                    };
+                }
+                Step::Action => {
+                    self.record_action(link.name, link.node, receiver_frames, 1);
+                    value = Value::default();
+                }
+                Step::Cache => {
+                    if let Some(frame) = exact {
+                        self.frames[frame.0 as usize].cached = true;
+                    }
+                    value = Value {
+                        frames: receiver_frames,
+                        exact,
+                        cached: true,
+                        ..value
+                    };
+                }
+                Step::Unpersist => {
+                    value = Value {
+                        frames: receiver_frames,
+                        exact,
+                        ..value
+                    };
+                }
+            }
+        }
+        value
+    }
+
+    /// The start of a chain: a name, a plain function call, or any other expression.
+    fn eval_base(&mut self, node: SyntaxNode<'t>) -> Value {
+        if let Some(name) = node.as_name() {
+            return match self.lookup(name) {
+                Some((Binding::Value { ty, frame }, scope)) => {
+                    if let Some(frame) = frame {
+                        if scope != self.scope && ty.is_frame() {
+                            // Used from a nested function, which runs at unknown times: its
+                            // actions are not counted and the frame's last use is unknown.
+                            self.frames[frame.0 as usize].escapes = true;
+                            return Value::of(ty);
+                        }
+                    }
+                    let literal = frame.is_some_and(|f| self.frames[f.0 as usize].literal);
+                    Value {
+                        ty,
+                        frames: frame.into_iter().collect(),
+                        exact: frame,
+                        cached: false,
+                        literal,
+                    }
+                }
+                Some((Binding::Function(_), _)) => Value::default(),
+                None if name == "SparkSession" => Value::of(Ty::SessionClass),
+                None if spark_api::SESSION_NAMES.contains(&name) => Value::of(Ty::Session),
+                None => Value::default(),
+            };
+        }
+        if let Some(call) = Call::cast(node) {
+            return self.eval_function_call(call);
+        }
+        self.eval_parts(node);
+        Value::default()
+    }
+
+    /// `name(args)` or `expr(args)` where the callee is not a method.
+    fn eval_function_call(&mut self, call: Call<'t>) -> Value {
+        let args = self.eval_arguments(call);
+        let Some(name) = call.function_name() else {
+            self.eval(call.function());
+            for arg in &args {
+                self.escape_if_frame(arg, false);
+            }
+            return Value::default();
+        };
+        match self.lookup(name) {
+            Some((Binding::Function(index), _)) => self.call_summary(call, name, index, &args),
+            _ if spark_api::is_frame_passthrough_function(name) => {
+                let mut value = Value::of(Ty::DataFrame);
+                for arg in args.iter().filter(|a| a.ty == Ty::DataFrame) {
+                    extend_unique(&mut value.frames, &arg.frames);
+                }
+                if value.frames.is_empty() && !args.iter().any(|a| a.ty == Ty::DataFrame) {
+                    return Value::default();
+                }
+                value
+            }
+            _ if spark_api::is_action_function(name) => {
+                for arg in args.iter().filter(|a| a.ty == Ty::DataFrame) {
+                    self.record_action(name, call.syntax(), arg.frames.clone(), 1);
+                }
+                Value::default()
+            }
+            _ if spark_api::is_pure_builtin(name) => Value::default(),
+            _ => {
+                for arg in &args {
+                    self.escape_if_frame(arg, false);
+                }
+                Value::default()
+            }
+        }
+    }
+
+    fn call_summary(
+        &mut self,
+        call: Call<'t>,
+        name: &'t str,
+        index: usize,
+        args: &[Value],
+    ) -> Value {
+        let summary = self.summaries[index].clone();
+        let positional: Vec<(usize, &Value)> = call
+            .arguments()
+            .all()
+            .iter()
+            .zip(args)
+            .filter(|(a, _)| matches!(a, Argument::Positional(_)))
+            .map(|(_, v)| v)
+            .enumerate()
+            .collect();
+        let mut result = Value::default();
+        for (position, value) in &positional {
+            if !value.ty.is_frame() {
+                continue;
+            }
+            let runs = summary.param_actions.get(*position).copied().unwrap_or(0);
+            if runs > 0 {
+                self.record_action(name, call.syntax(), value.frames.clone(), runs);
+            }
+            if summary
+                .param_escapes
+                .get(*position)
+                .copied()
+                .unwrap_or(true)
+            {
+                self.escape_if_frame(value, false);
+            }
+            if summary.returns_params.contains(position) && value.ty == Ty::DataFrame {
+                result.ty = Ty::DataFrame;
+                extend_unique(&mut result.frames, &value.frames);
+            }
+        }
+        // Keyword and splat arguments are not matched to parameters: not followed.
+        for (argument, value) in call.arguments().all().iter().zip(args) {
+            if !matches!(argument, Argument::Positional(_)) {
+                self.escape_if_frame(value, false);
+            }
+        }
+        if summary.returns_frame {
+            result.ty = Ty::DataFrame;
+        }
+        result
+    }
+
+    fn eval_arguments(&mut self, call: Call<'t>) -> Vec<Value> {
+        call.arguments()
+            .all()
+            .into_iter()
+            .map(|arg| self.eval(arg.value()))
+            .collect()
+    }
+
+    /// Evaluates every child expression of a node that is not a chain (operators, literals,
+    /// containers, f-strings...). Frames used there are not followed.
+    fn eval_parts(&mut self, node: SyntaxNode<'t>) {
+        if self.depth > MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        for child in node.children() {
+            if let Some(block) = Block::cast(child) {
+                self.nested(Runs::Maybe, |b| b.block(block));
+                continue;
+            }
+            let value = self.eval(child);
+            if !node.is_string() {
+                self.escape_if_frame(&value, false);
+            }
+        }
+        self.depth -= 1;
+    }
+
+    fn escape_if_frame(&mut self, value: &Value, returned: bool) {
+        if !value.ty.is_frame() && !matches!(value.ty, Ty::Grouped | Ty::Writer | Ty::WriterV2) {
+            return;
+        }
+        for frame in &value.frames {
+            let frame = &mut self.frames[frame.0 as usize];
+            if returned {
+                frame.returned = true;
+            } else {
+                frame.escapes = true;
+            }
+        }
+    }
+
+    fn record_action(
+        &mut self,
+        method: &'t str,
+        node: SyntaxNode<'t>,
+        frames: Vec<FrameId>,
+        count: u32,
+    ) {
+        if frames.is_empty() {
+            return;
+        }
+        self.actions.push(Action {
+            method,
+            node,
+            frames,
+            runs: self.runs,
+            count,
+        });
+    }
+}
+
+fn extend_unique(into: &mut Vec<FrameId>, from: &[FrameId]) {
+    for frame in from {
+        if !into.contains(frame) {
+            into.push(*frame);
+        }
+    }
+}
+
+/// `__name__ == "__main__"` (either quote, either order): the script's entry point, which runs.
+fn is_main_guard(condition: &str) -> bool {
+    let compact: String = condition
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .replace('\'', "\"");
+    compact == "__name__==\"__main__\"" || compact == "\"__main__\"==__name__"
+}

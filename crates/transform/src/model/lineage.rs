@@ -1,0 +1,91 @@
+//! Lineage queries over a [`SparkModel`]: children, ancestors, and the actions that reach each
+//! frame.
+
+use super::{ActionId, FrameId, SparkModel};
+
+/// Derived lineage facts, computed once per model.
+#[derive(Debug)]
+pub struct Lineage {
+    children: Vec<Vec<FrameId>>,
+    /// Sorted, deduplicated actions that run on each frame or on a frame computed from it.
+    reaching: Vec<Vec<ActionId>>,
+    /// Actions whose receiver uses the frame directly.
+    direct: Vec<Vec<ActionId>>,
+}
+
+impl Lineage {
+    pub fn new(model: &SparkModel<'_>) -> Self {
+        let n = model.frames.len();
+        let mut children = vec![Vec::new(); n];
+        for (index, frame) in model.frames.iter().enumerate() {
+            for parent in &frame.parents {
+                let list: &mut Vec<FrameId> = &mut children[parent.0 as usize];
+                if !list.contains(&FrameId(index as u32)) {
+                    list.push(FrameId(index as u32));
+                }
+            }
+        }
+        let mut direct = vec![Vec::new(); n];
+        for (index, action) in model.actions.iter().enumerate() {
+            for frame in &action.frames {
+                direct[frame.0 as usize].push(ActionId(index as u32));
+            }
+        }
+        // Parents have smaller ids than their children: walk from the last frame up.
+        let mut reaching: Vec<Vec<ActionId>> = vec![Vec::new(); n];
+        for index in (0..n).rev() {
+            let mut set = direct[index].clone();
+            for child in &children[index] {
+                set.extend_from_slice(&reaching[child.0 as usize]);
+            }
+            set.sort();
+            set.dedup();
+            reaching[index] = set;
+        }
+        Lineage {
+            children,
+            reaching,
+            direct,
+        }
+    }
+
+    pub fn children(&self, frame: FrameId) -> &[FrameId] {
+        &self.children[frame.0 as usize]
+    }
+
+    /// Every action that runs on `frame` or on a frame computed from it.
+    pub fn reaching(&self, frame: FrameId) -> &[ActionId] {
+        &self.reaching[frame.0 as usize]
+    }
+
+    /// Actions whose receiver is computed from `frame` without another named frame between.
+    pub fn direct(&self, frame: FrameId) -> &[ActionId] {
+        &self.direct[frame.0 as usize]
+    }
+
+    /// `frame`'s ancestors (parents, their parents...), nearest first, without duplicates.
+    pub fn ancestors(&self, model: &SparkModel<'_>, frame: FrameId) -> Vec<FrameId> {
+        let mut seen = Vec::new();
+        let mut stack = model.frame(frame).parents.clone();
+        while let Some(next) = stack.pop() {
+            if !seen.contains(&next) {
+                seen.push(next);
+                stack.extend_from_slice(&model.frame(next).parents);
+            }
+        }
+        seen
+    }
+
+    /// `frame`'s descendants, without duplicates.
+    pub fn descendants(&self, frame: FrameId) -> Vec<FrameId> {
+        let mut seen = Vec::new();
+        let mut stack = self.children(frame).to_vec();
+        while let Some(next) = stack.pop() {
+            if !seen.contains(&next) {
+                seen.push(next);
+                stack.extend_from_slice(self.children(next));
+            }
+        }
+        seen
+    }
+}

@@ -1,0 +1,154 @@
+//! The Spark model of one Python file: scopes, which names hold Spark DataFrames, their
+//! lineage, and the actions that run on them with how often they run.
+//!
+//! Built once per parse ([`SparkModel::build`]) and read by every rule.
+
+mod builder;
+mod lineage;
+mod spark_api;
+
+use sparkfix_syntax::views::FunctionDef;
+use sparkfix_syntax::{SourceFile, SyntaxNode};
+
+pub use lineage::Lineage;
+pub use spark_api::Ty;
+
+/// Index of a [`Frame`] in [`SparkModel::frames`]. A parent always has a smaller id than its
+/// children.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FrameId(pub u32);
+
+/// Index of an [`Action`] in [`SparkModel::actions`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ActionId(pub u32);
+
+/// Index of a scope: 0 is the module, then each function, method and class body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ScopeId(pub u32);
+
+/// Where a named frame comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameOrigin<'t> {
+    /// `name = value`.
+    Assignment {
+        stmt: SyntaxNode<'t>,
+        value: SyntaxNode<'t>,
+    },
+    /// A parameter of a function.
+    Parameter { function: FunctionDef<'t> },
+}
+
+/// A name bound to a Spark DataFrame at one place (each assignment is a new frame).
+#[derive(Debug, Clone)]
+pub struct Frame<'t> {
+    pub name: &'t str,
+    pub scope: ScopeId,
+    pub origin: FrameOrigin<'t>,
+    /// The block (or module) whose statement defines the frame; for a parameter, the body.
+    pub block: Option<SyntaxNode<'t>>,
+    /// The named frames this one is computed from.
+    pub parents: Vec<FrameId>,
+    /// A `readStream` frame.
+    pub streaming: bool,
+    /// Cached or persisted where defined or by a later `cache()`/`persist()`, or computed from an
+    /// unnamed cached plan.
+    pub cached: bool,
+    /// Computed only from literal data (`createDataFrame([...])`, `range(n)`): nothing to save
+    /// by caching it.
+    pub literal: bool,
+    /// Used where sparkfix cannot follow it: stored on an object, put in a container, passed to
+    /// an unknown function, used from another scope.
+    pub escapes: bool,
+    /// Returned from its function.
+    pub returned: bool,
+    /// Computed from an unannotated parameter: a DataFrame only if the caller passes one.
+    pub assumed: bool,
+}
+
+impl Frame<'_> {
+    /// Where the frame's definition starts, for messages.
+    pub fn definition(&self) -> SyntaxNode<'_> {
+        match self.origin {
+            FrameOrigin::Assignment { stmt, .. } => stmt,
+            FrameOrigin::Parameter { function } => function.syntax(),
+        }
+    }
+}
+
+/// How often a piece of code runs when its scope runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Runs {
+    /// Only under a condition: an `if`/`else` body, an `except` handler, a `case`, a lambda.
+    Maybe,
+    /// Exactly once.
+    Once,
+    /// In a loop body: many times.
+    Repeatedly,
+}
+
+impl Runs {
+    /// Combines the context with a nested one: a condition anywhere makes it conditional.
+    pub fn nest(self, inner: Runs) -> Runs {
+        if self == Runs::Maybe || inner == Runs::Maybe {
+            Runs::Maybe
+        } else {
+            self.max(inner)
+        }
+    }
+}
+
+/// One place where Spark jobs run on named frames.
+#[derive(Debug, Clone)]
+pub struct Action<'t> {
+    /// The action method (`count`, `parquet`, `display`) or the called function's name.
+    pub method: &'t str,
+    /// The call that runs the job.
+    pub node: SyntaxNode<'t>,
+    /// The named frames its receiver is computed from directly.
+    pub frames: Vec<FrameId>,
+    pub runs: Runs,
+    /// How many unconditional actions the call stands for (more than one for a call of a
+    /// function of this file that runs several actions on its argument).
+    pub count: u32,
+}
+
+impl Action<'_> {
+    /// How many runs this action counts for: 0 if conditional, 2 per action in a loop.
+    pub fn weight(&self) -> u32 {
+        match self.runs {
+            Runs::Maybe => 0,
+            Runs::Once => self.count,
+            Runs::Repeatedly => 2 * self.count,
+        }
+    }
+}
+
+/// The Spark model of a file.
+#[derive(Debug)]
+pub struct SparkModel<'t> {
+    pub frames: Vec<Frame<'t>>,
+    pub actions: Vec<Action<'t>>,
+}
+
+impl<'t> SparkModel<'t> {
+    pub fn build(file: &'t SourceFile) -> Self {
+        builder::Builder::new().build(file.root())
+    }
+
+    pub fn frame(&self, id: FrameId) -> &Frame<'t> {
+        &self.frames[id.0 as usize]
+    }
+
+    pub fn action(&self, id: ActionId) -> &Action<'t> {
+        &self.actions[id.0 as usize]
+    }
+
+    pub fn frame_ids(&self) -> impl Iterator<Item = FrameId> + use<'t> {
+        (0..self.frames.len() as u32).map(FrameId)
+    }
+
+    /// Children, reaching actions and ancestors of every frame.
+    pub fn lineage(&self) -> Lineage {
+        Lineage::new(self)
+    }
+}

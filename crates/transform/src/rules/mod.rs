@@ -1,0 +1,100 @@
+//! The rule registry and what every rule receives: the parsed file, its Spark model, the
+//! settings and the rule's own metadata.
+
+mod cache_reused_dataframe;
+
+use sparkfix_syntax::SourceFile;
+
+use crate::diagnostic::{Diagnostic, Location};
+use crate::edit::{Edit, Fix};
+use crate::metadata::RuleMeta;
+use crate::model::{Lineage, SparkModel};
+use crate::settings::Settings;
+
+/// A rule: a code, a name matching its `rules/<name>.yaml`, and a check.
+pub trait Rule: Sync {
+    fn code(&self) -> &'static str;
+    fn name(&self) -> &'static str;
+    fn check(&self, ctx: &RuleContext<'_, '_>, out: &mut Vec<Diagnostic>);
+}
+
+/// Every rule, in code order. Adding a rule = one file, one YAML file, one line here.
+pub static RULES: &[&dyn Rule] = &[&cache_reused_dataframe::CacheReusedDataframe];
+
+/// What a rule reads.
+pub struct RuleContext<'a, 't> {
+    pub file: &'t SourceFile,
+    pub model: &'a SparkModel<'t>,
+    pub lineage: &'a Lineage,
+    pub settings: &'a Settings,
+}
+
+impl RuleContext<'_, '_> {
+    /// A diagnostic of `rule` at `range`, with a fix of the rule's applicability if `edits` is
+    /// non-empty.
+    pub fn diagnostic(
+        &self,
+        rule: &dyn Rule,
+        range: std::ops::Range<usize>,
+        message: String,
+        edits: Vec<Edit>,
+    ) -> Diagnostic {
+        let meta = metadata_of(rule);
+        let position = self.file.line_column(range.start);
+        Diagnostic {
+            code: rule.code(),
+            name: rule.name(),
+            range,
+            location: Location {
+                line: position.line,
+                column: position.column,
+            },
+            message,
+            fix: Fix::new(edits, meta.safety.applicability()),
+        }
+    }
+
+    /// The 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        self.file.lines().line_of(offset) + 1
+    }
+}
+
+fn metadata_of(rule: &dyn Rule) -> &'static RuleMeta {
+    crate::metadata::metadata(rule.name())
+        .unwrap_or_else(|| panic!("rule {} has no rules/{}.yaml", rule.code(), rule.name()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metadata::{RULE_FILES, all_metadata};
+
+    #[test]
+    fn registry_and_yaml_files_agree() {
+        assert_eq!(
+            RULES.len(),
+            RULE_FILES.len(),
+            "one YAML file per registered rule"
+        );
+        for rule in RULES {
+            let meta = metadata_of(*rule);
+            assert_eq!(
+                meta.id,
+                rule.code(),
+                "rules/{}.yaml has the wrong id",
+                rule.name()
+            );
+        }
+        let mut codes: Vec<_> = all_metadata().iter().map(|m| m.id.clone()).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), RULES.len(), "rule ids are unique");
+    }
+
+    #[test]
+    fn bad_yaml_is_reported_with_its_file() {
+        let error = crate::metadata::parse_rule_file("x", "id: SPK9\nname: y\n").unwrap_err();
+        assert!(error.to_string().starts_with("rules/x.yaml: "), "{error}");
+    }
+}
