@@ -7,7 +7,7 @@ use sparkfix_syntax::SourceFile;
 use crate::diagnostic::Diagnostic;
 use crate::fix_apply::apply_fixes;
 use crate::model::SparkModel;
-use crate::rules::{RULES, RuleContext};
+use crate::rules::{RULES, Rule, RuleContext};
 use crate::settings::Settings;
 
 /// How many times the fix loop re-parses and re-runs the rules at most.
@@ -86,17 +86,21 @@ pub fn check(source: &str, settings: &Settings) -> Result<Vec<Diagnostic>, Parse
         return Ok(Vec::new());
     }
     let file = parse(source)?;
-    Ok(run_rules(&file, settings))
+    Ok(run_rules(&file, settings, RULES))
 }
 
 /// Runs the fix loop on `source`: apply every applicable fix, re-parse, re-run the rules, until
 /// nothing changes or [`MAX_FIX_PASSES`] is reached.
 pub fn fix(source: &str, settings: &Settings) -> Result<FixOutcome, ParseError> {
+    fix_with_rules(source, settings, RULES)
+}
+
+fn fix_with_rules(source: &str, settings: &Settings, rules: &[&dyn Rule]) -> Result<FixOutcome, ParseError> {
     if !may_contain_spark(source.as_bytes()) {
         return Ok(unchanged(source, Vec::new(), None));
     }
     let first = parse(source)?;
-    let diagnostics = run_rules(&first, settings);
+    let diagnostics = run_rules(&first, settings, rules);
     drop(first);
     let mut current = diagnostics.clone();
     let mut text = source.to_owned();
@@ -127,7 +131,7 @@ pub fn fix(source: &str, settings: &Settings) -> Result<FixOutcome, ParseError> 
             return Ok(unchanged(source, diagnostics, Some(failure)));
         }
         applied += used.len();
-        current = run_rules(&file, settings);
+        current = run_rules(&file, settings, rules);
         text = file.into_text();
     }
     let failure = FixFailure::NoConvergence {
@@ -161,7 +165,7 @@ fn parse(source: &str) -> Result<SourceFile, ParseError> {
 }
 
 /// Builds the Spark model once and runs every rule on it.
-fn run_rules(file: &SourceFile, settings: &Settings) -> Vec<Diagnostic> {
+fn run_rules(file: &SourceFile, settings: &Settings, rules: &[&dyn Rule]) -> Vec<Diagnostic> {
     let model = SparkModel::build(file);
     let lineage = model.lineage();
     let ctx = RuleContext {
@@ -171,9 +175,88 @@ fn run_rules(file: &SourceFile, settings: &Settings) -> Vec<Diagnostic> {
         settings,
     };
     let mut diagnostics = Vec::new();
-    for rule in RULES {
+    for rule in rules {
         rule.check(&ctx, &mut diagnostics);
     }
     diagnostics.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
     diagnostics
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_on_small_stack(source: String) -> Vec<Diagnostic> {
+        // Worker threads of the CLI have 2 MiB stacks; prove deep input fits in less.
+        std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || check(&source, &Settings::default()).expect("parses"))
+            .unwrap()
+            .join()
+            .expect("no stack overflow")
+    }
+
+    #[test]
+    fn deep_input_does_not_overflow_the_stack() {
+        let chain = format!(
+            "df = spark.read.parquet('p'){}\nprint(df.count())\ndf.show()\n",
+            ".filter('x > 1')".repeat(10_000)
+        );
+        assert_eq!(run_on_small_stack(chain).len(), 1);
+        let calls = format!("spark = 1\nx = {}0{}\n", "f(".repeat(5_000), ")".repeat(5_000));
+        assert!(run_on_small_stack(calls).is_empty());
+        let lists = format!("spark = 1\nx = {}{}\n", "[".repeat(5_000), "]".repeat(5_000));
+        assert!(run_on_small_stack(lists).is_empty());
+    }
+
+    #[test]
+    fn files_without_spark_markers_are_not_parsed() {
+        assert!(!may_contain_spark(b"import pandas as pd\ndf = pd.read_csv('x')\n"));
+        assert!(may_contain_spark(b"df = spark.read.parquet('x')\n"));
+        // Not parsed, so even broken syntax gives no error.
+        assert_eq!(check("def f(:\n", &Settings::default()), Ok(Vec::new()));
+    }
+
+    /// A rule whose fix always breaks the syntax, or never settles.
+    struct BrokenRule {
+        insert: &'static str,
+    }
+
+    impl Rule for BrokenRule {
+        fn code(&self) -> &'static str {
+            "SPK001"
+        }
+        fn name(&self) -> &'static str {
+            "cache-reused-dataframe"
+        }
+        fn check(&self, ctx: &RuleContext<'_, '_>, out: &mut Vec<Diagnostic>) {
+            let edits = vec![crate::edit::Edit::insert(0, self.insert)];
+            out.push(ctx.diagnostic(self, 0..1, "broken".into(), edits));
+        }
+    }
+
+    #[test]
+    fn a_fix_that_breaks_syntax_is_reverted() {
+        let source = "spark = 1\n";
+        let rules: [&dyn Rule; 1] = [&BrokenRule { insert: "(" }];
+        let outcome = fix_with_rules(source, &Settings::default(), &rules).unwrap();
+        assert_eq!(outcome.fixed, source);
+        assert_eq!(outcome.applied, 0);
+        assert_eq!(outcome.failure, Some(FixFailure::SyntaxError { line: 1, codes: vec!["SPK001"] }));
+    }
+
+    #[test]
+    fn fixes_that_never_settle_are_reverted() {
+        let source = "spark = 1\n";
+        let rules: [&dyn Rule; 1] = [&BrokenRule { insert: "#\n" }];
+        let outcome = fix_with_rules(source, &Settings::default(), &rules).unwrap();
+        assert_eq!(outcome.fixed, source);
+        assert_eq!(outcome.failure, Some(FixFailure::NoConvergence { passes: MAX_FIX_PASSES }));
+    }
+
+    #[test]
+    fn syntax_errors_name_their_line() {
+        let error = check("spark = 1\nx = (\n", &Settings::default()).unwrap_err();
+        assert_eq!(error.to_string(), "cannot parse: line 2");
+    }
 }

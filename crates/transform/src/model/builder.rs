@@ -13,7 +13,7 @@ use super::{Action, Frame, FrameId, FrameOrigin, Runs, ScopeId, SparkModel};
 
 /// Expressions nested deeper than this are not followed (keeps the stack bounded on
 /// adversarial input; Python itself refuses much shallower nesting).
-const MAX_DEPTH: usize = 400;
+const MAX_DEPTH: usize = 200;
 
 /// What a name is bound to in a scope.
 #[derive(Debug, Clone, Copy)]

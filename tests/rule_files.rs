@@ -1,0 +1,31 @@
+//! Checks that `rules/*.yaml` on disk, the files embedded in the binary, and the README's rule
+//! table all name the same rules.
+
+use std::path::Path;
+
+#[test]
+fn every_rule_yaml_file_is_embedded_and_documented() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut on_disk: Vec<String> = std::fs::read_dir(root.join("rules"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    on_disk.sort();
+    let mut embedded: Vec<String> = sparkfix_transform::RULE_FILES.iter().map(|(n, _)| n.to_string()).collect();
+    embedded.sort();
+    assert_eq!(on_disk, embedded, "rules/*.yaml and the embedded rule files differ");
+
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    for meta in sparkfix_transform::all_metadata() {
+        let row = format!("| {} | `{}` |", meta.id, meta.name);
+        assert!(readme.contains(&row), "README.md's rule table lacks `{row}`");
+        assert!(
+            root.join("tests/fixtures").join(&meta.name).is_dir(),
+            "rule {} has no fixtures in tests/fixtures/{}",
+            meta.id,
+            meta.name
+        );
+    }
+}
