@@ -13,14 +13,23 @@ fn every_rule_yaml_file_is_embedded_and_documented() {
         .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
         .collect();
     on_disk.sort();
-    let mut embedded: Vec<String> = sparkfix_transform::RULE_FILES.iter().map(|(n, _)| n.to_string()).collect();
+    let mut embedded: Vec<String> = sparkfix_transform::RULE_FILES
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
     embedded.sort();
-    assert_eq!(on_disk, embedded, "rules/*.yaml and the embedded rule files differ");
+    assert_eq!(
+        on_disk, embedded,
+        "rules/*.yaml and the embedded rule files differ"
+    );
 
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     for meta in sparkfix_transform::all_metadata() {
         let row = format!("| {} | `{}` |", meta.id, meta.name);
-        assert!(readme.contains(&row), "README.md's rule table lacks `{row}`");
+        assert!(
+            readme.contains(&row),
+            "README.md's rule table lacks `{row}`"
+        );
         assert!(
             root.join("tests/fixtures").join(&meta.name).is_dir(),
             "rule {} has no fixtures in tests/fixtures/{}",

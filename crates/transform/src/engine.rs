@@ -95,7 +95,11 @@ pub fn fix(source: &str, settings: &Settings) -> Result<FixOutcome, ParseError> 
     fix_with_rules(source, settings, RULES)
 }
 
-fn fix_with_rules(source: &str, settings: &Settings, rules: &[&dyn Rule]) -> Result<FixOutcome, ParseError> {
+fn fix_with_rules(
+    source: &str,
+    settings: &Settings,
+    rules: &[&dyn Rule],
+) -> Result<FixOutcome, ParseError> {
     if !may_contain_spark(source.as_bytes()) {
         return Ok(unchanged(source, Vec::new(), None));
     }
@@ -203,15 +207,25 @@ mod tests {
             ".filter('x > 1')".repeat(10_000)
         );
         assert_eq!(run_on_small_stack(chain).len(), 1);
-        let calls = format!("spark = 1\nx = {}0{}\n", "f(".repeat(5_000), ")".repeat(5_000));
+        let calls = format!(
+            "spark = 1\nx = {}0{}\n",
+            "f(".repeat(5_000),
+            ")".repeat(5_000)
+        );
         assert!(run_on_small_stack(calls).is_empty());
-        let lists = format!("spark = 1\nx = {}{}\n", "[".repeat(5_000), "]".repeat(5_000));
+        let lists = format!(
+            "spark = 1\nx = {}{}\n",
+            "[".repeat(5_000),
+            "]".repeat(5_000)
+        );
         assert!(run_on_small_stack(lists).is_empty());
     }
 
     #[test]
     fn files_without_spark_markers_are_not_parsed() {
-        assert!(!may_contain_spark(b"import pandas as pd\ndf = pd.read_csv('x')\n"));
+        assert!(!may_contain_spark(
+            b"import pandas as pd\ndf = pd.read_csv('x')\n"
+        ));
         assert!(may_contain_spark(b"df = spark.read.parquet('x')\n"));
         // Not parsed, so even broken syntax gives no error.
         assert_eq!(check("def f(:\n", &Settings::default()), Ok(Vec::new()));
@@ -242,7 +256,13 @@ mod tests {
         let outcome = fix_with_rules(source, &Settings::default(), &rules).unwrap();
         assert_eq!(outcome.fixed, source);
         assert_eq!(outcome.applied, 0);
-        assert_eq!(outcome.failure, Some(FixFailure::SyntaxError { line: 1, codes: vec!["SPK001"] }));
+        assert_eq!(
+            outcome.failure,
+            Some(FixFailure::SyntaxError {
+                line: 1,
+                codes: vec!["SPK001"]
+            })
+        );
     }
 
     #[test]
@@ -251,7 +271,12 @@ mod tests {
         let rules: [&dyn Rule; 1] = [&BrokenRule { insert: "#\n" }];
         let outcome = fix_with_rules(source, &Settings::default(), &rules).unwrap();
         assert_eq!(outcome.fixed, source);
-        assert_eq!(outcome.failure, Some(FixFailure::NoConvergence { passes: MAX_FIX_PASSES }));
+        assert_eq!(
+            outcome.failure,
+            Some(FixFailure::NoConvergence {
+                passes: MAX_FIX_PASSES
+            })
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //!
 //! See `rules/cache-reused-dataframe.yaml` for what it does, why, and the fix.
 
-use sparkfix_syntax::views::Block;
+use sparkfix_syntax::views::{Block, Stmt};
 
 use super::{Rule, RuleContext};
 use crate::diagnostic::Diagnostic;
@@ -59,7 +59,7 @@ impl Rule for CacheReusedDataframe {
                 continue;
             }
             chosen.push(id);
-            out.push(self.diagnostic(ctx, id, frame, &counted, runs));
+            out.push(self.diagnostic(ctx, id, frame, &counted));
         }
     }
 }
@@ -71,7 +71,6 @@ impl CacheReusedDataframe {
         id: FrameId,
         frame: &Frame<'_>,
         counted: &[ActionId],
-        runs: u32,
     ) -> Diagnostic {
         let model = ctx.model;
         let mut lines: Vec<(usize, bool)> = counted
@@ -96,9 +95,15 @@ impl CacheReusedDataframe {
                 }
             })
             .collect();
+        let sites: u32 = counted.iter().map(|a| model.action(*a).count).sum();
+        let actions = if sites == 1 {
+            "1 action"
+        } else {
+            &format!("{sites} actions")
+        };
         let noun = if places.len() == 1 { "line" } else { "lines" };
         let message = format!(
-            "DataFrame `{}` is recomputed by {runs} actions at {noun} {}: cache it",
+            "DataFrame `{}` is recomputed by {actions} at {noun} {}: cache it",
             frame.name,
             places.join(", ")
         );
@@ -178,8 +183,12 @@ impl CacheReusedDataframe {
             .max_by_key(|n| n.start())?;
         let stmt = block
             .statements()
-            .map(|s| s.syntax())
-            .find(|s| s.start() <= last.start() && last.end() <= s.end())?;
+            .find(|s| s.syntax().start() <= last.start() && last.end() <= s.syntax().end())?;
+        if matches!(stmt, Stmt::Return { .. }) {
+            // Nothing runs after a return.
+            return None;
+        }
+        let stmt = stmt.syntax();
         let rebound = model.frames.iter().any(|other| {
             other.name == frame.name
                 && other.scope == frame.scope
