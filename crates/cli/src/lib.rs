@@ -49,7 +49,9 @@ pub fn main() -> ExitCode {
             run::run(&targets, &context, &mut output)
         }
     };
-    if let Some(summary) = report::summary(invocation.mode, &tally) {
+    // After a closed stdout (`| head`) a check or diff run stopped early: its totals are partial.
+    let partial = output.stdout_closed() && invocation.mode != args::Mode::Write;
+    if let Some(summary) = report::summary(invocation.mode, &tally).filter(|_| !partial) {
         output.err(&summary);
     }
     exit::of_run(invocation.mode, &tally, invocation.exit_non_zero_on_fix)
