@@ -58,10 +58,11 @@ pub fn process_file(path: &Path, name: &str, context: &Context) -> Analysis {
     };
     let mut analysis = analyze(&bytes, name, context);
     drop(bytes);
+    let original_findings = std::mem::take(&mut analysis.original_findings);
     if let Some(fixed) = analysis.fixed.take()
         && let Err(error) = write_atomically(path, &fixed)
     {
-        analysis.findings = std::mem::take(&mut analysis.original_findings);
+        analysis.findings = original_findings;
         analysis.applied = 0;
         analysis.changed = false;
         analysis.error = Some(format!("cannot write: {error}"));
