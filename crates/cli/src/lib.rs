@@ -1,4 +1,63 @@
-//! The sparkfix command line.
-pub fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+//! The sparkfix command line: arguments, file discovery, parallel runs, diffs, writes, exit codes.
+
+mod args;
+mod color;
+mod diff;
+mod discover;
+mod exclude;
+mod exit;
+mod output;
+mod paths;
+mod process;
+mod report;
+mod run;
+mod stdin;
+mod tally;
+mod write;
+
+use std::process::ExitCode;
+
+use args::Input;
+use color::Palette;
+use exclude::Exclude;
+use output::Output;
+use process::Context;
+
+/// Runs sparkfix on the process's arguments and returns its exit code: 0 when there is nothing
+/// to report, 1 for findings (or a diff, or changed files with `--exit-non-zero-on-fix`), 2 for
+/// usage errors and files that could not be processed.
+pub fn main() -> ExitCode {
+    let invocation = match args::parse() {
+        Ok(invocation) => invocation,
+        Err(error) => return exit::of_usage(&error),
+    };
+    let context = Context {
+        mode: invocation.mode,
+        settings: invocation.settings.clone(),
+        palette: Palette::new(invocation.color.stdout_enabled()),
+    };
+    let mut output = Output::new();
+    let tally = match &invocation.input {
+        Input::Stdin { name } => stdin::run(name, &context, &mut output),
+        Input::Paths(paths) => {
+            let exclude =
+                match current_folder().and_then(|cwd| Exclude::new(&invocation.exclude, &cwd)) {
+                    Ok(exclude) => exclude,
+                    Err(error) => return exit::of_fatal(&error),
+                };
+            let targets = discover::discover(paths, &exclude);
+            run::run(&targets, &context, &mut output)
+        }
+    };
+    // After a closed stdout (`| head`) a check or diff run stopped early: its totals are partial.
+    let partial = output.stdout_closed() && invocation.mode != args::Mode::Write;
+    if let Some(summary) = report::summary(invocation.mode, &tally).filter(|_| !partial) {
+        output.err(&summary);
+    }
+    exit::of_run(invocation.mode, &tally, invocation.exit_non_zero_on_fix)
+}
+
+fn current_folder() -> anyhow::Result<std::path::PathBuf> {
+    use anyhow::Context as _;
+    std::env::current_dir().context("cannot find the current folder")
 }

@@ -1,0 +1,203 @@
+//! The command line: clap's definition of the flags, and their check into an [`Invocation`].
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use clap::error::ErrorKind;
+use clap::{CommandFactory, Parser};
+use sparkfix_transform::{Settings, SparkVersion};
+
+use crate::color::ColorChoice;
+
+/// Rewrite PySpark jobs to run faster and cheaper.
+///
+/// Without flags, reports what could be improved in the `.py` files under PATHS; `--diff` shows
+/// the fixes and `--write` applies them.
+#[derive(Debug, Parser)]
+#[command(name = "sparkfix", version)]
+struct Args {
+    /// Files or folders to check (default: the current folder); `-` reads standard input.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+
+    /// Print the fixes as a unified diff instead of applying them; exits 1 if there is any.
+    #[arg(long, conflicts_with = "write")]
+    diff: bool,
+
+    /// Apply the fixes to the files (with `-`, print the fixed text to stdout).
+    #[arg(long, alias = "fix")]
+    write: bool,
+
+    /// Also apply fixes that may change what a job produces.
+    #[arg(long)]
+    unsafe_fixes: bool,
+
+    /// With --write, exit 1 when any file was changed (for pre-commit hooks).
+    #[arg(long)]
+    exit_non_zero_on_fix: bool,
+
+    /// The Spark version the jobs run on, as MAJOR.MINOR.
+    #[arg(
+        long,
+        value_name = "X.Y",
+        default_value_t = SparkVersion::DEFAULT,
+        value_parser = SparkVersion::from_str,
+    )]
+    target_spark: SparkVersion,
+
+    /// Skip files and folders matching this gitignore-style glob (repeatable).
+    #[arg(long, value_name = "GLOB", value_parser = parse_exclude)]
+    exclude: Vec<String>,
+
+    /// The file name to show for standard input in messages and diffs.
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<String>,
+
+    /// When to color the output.
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+/// What a run does with each file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Report the findings.
+    Check,
+    /// Print the fixes as a unified diff.
+    Diff,
+    /// Apply the fixes.
+    Write,
+}
+
+/// Where the sources come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// Files and folders to discover `.py` files in.
+    Paths(Vec<PathBuf>),
+    /// Standard input, shown under this name.
+    Stdin { name: String },
+}
+
+/// A checked command line: everything the run needs.
+#[derive(Debug, Clone)]
+pub struct Invocation {
+    pub mode: Mode,
+    pub settings: Settings,
+    pub input: Input,
+    pub exclude: Vec<String>,
+    pub color: ColorChoice,
+    pub exit_non_zero_on_fix: bool,
+}
+
+/// Parses the process arguments; a usage error (or `--help`, `--version`) comes back as clap's
+/// error, to print and exit with.
+pub fn parse() -> Result<Invocation, clap::Error> {
+    Args::try_parse().and_then(Args::into_invocation)
+}
+
+/// Parses the given arguments, the program name first.
+#[cfg(test)]
+fn parse_from(args: &[&str]) -> Result<Invocation, clap::Error> {
+    Args::try_parse_from(args).and_then(Args::into_invocation)
+}
+
+impl Args {
+    fn into_invocation(self) -> Result<Invocation, clap::Error> {
+        let mode = match (self.diff, self.write) {
+            (true, _) => Mode::Diff,
+            (_, true) => Mode::Write,
+            _ => Mode::Check,
+        };
+        let reads_stdin = self.paths.iter().any(|path| path == Path::new("-"));
+        let input = if reads_stdin && self.paths.len() > 1 {
+            return Err(usage_error(
+                "`-` (standard input) cannot be mixed with other paths",
+            ));
+        } else if reads_stdin || (self.paths.is_empty() && self.stdin_filename.is_some()) {
+            Input::Stdin {
+                name: self.stdin_filename.unwrap_or_else(|| "-".to_owned()),
+            }
+        } else if self.stdin_filename.is_some() {
+            return Err(usage_error(
+                "--stdin-filename applies only when reading standard input (`-`)",
+            ));
+        } else if self.paths.is_empty() {
+            Input::Paths(vec![PathBuf::from(".")])
+        } else {
+            Input::Paths(self.paths)
+        };
+        Ok(Invocation {
+            mode,
+            settings: Settings {
+                target_spark: self.target_spark,
+                unsafe_fixes: self.unsafe_fixes,
+            },
+            input,
+            exclude: self.exclude,
+            color: self.color,
+            exit_non_zero_on_fix: self.exit_non_zero_on_fix,
+        })
+    }
+}
+
+fn usage_error(message: &str) -> clap::Error {
+    Args::command().error(ErrorKind::ArgumentConflict, message)
+}
+
+/// Refuses an `--exclude` glob that the walker could not use.
+fn parse_exclude(glob: &str) -> Result<String, ignore::Error> {
+    ignore::overrides::OverrideBuilder::new("/")
+        .add(&format!("!{glob}"))?
+        .build()?;
+    Ok(glob.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn definition_is_consistent() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn reads_modes_and_inputs() {
+        let inv = parse_from(&["sparkfix"]).unwrap();
+        assert_eq!(inv.mode, Mode::Check);
+        assert_eq!(inv.input, Input::Paths(vec![PathBuf::from(".")]));
+        assert_eq!(inv.settings.target_spark, SparkVersion::DEFAULT);
+
+        let inv = parse_from(&["sparkfix", "--write", "--target-spark", "3.1", "-"]).unwrap();
+        assert_eq!(inv.mode, Mode::Write);
+        assert_eq!(
+            inv.input,
+            Input::Stdin {
+                name: "-".to_owned()
+            }
+        );
+        assert_eq!(inv.settings.target_spark, SparkVersion::new(3, 1));
+
+        let inv = parse_from(&["sparkfix", "--stdin-filename", "job.py"]).unwrap();
+        assert_eq!(
+            inv.input,
+            Input::Stdin {
+                name: "job.py".to_owned()
+            }
+        );
+    }
+
+    #[test]
+    fn refuses_bad_combinations() {
+        for args in [
+            &["sparkfix", "--diff", "--write"][..],
+            &["sparkfix", "-", "job.py"],
+            &["sparkfix", "--stdin-filename", "x.py", "job.py"],
+            &["sparkfix", "--target-spark", "9.9"],
+            &["sparkfix", "--exclude", "a[b"],
+        ] {
+            let error = parse_from(args).unwrap_err();
+            assert_eq!(error.exit_code(), 2, "{args:?}");
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! One source through the engine: the cheap Spark test, UTF-8 decoding, `check` or `fix`, the
+//! diff, and (for files) the atomic write.
+
+use std::path::Path;
+
+use sparkfix_transform::{FixOutcome, Settings, check, fix, may_contain_spark};
+
+use crate::args::Mode;
+use crate::color::Palette;
+use crate::diff;
+use crate::report::Finding;
+use crate::write::write_atomically;
+
+/// What every file of a run shares.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub mode: Mode,
+    pub settings: Settings,
+    /// Colors for diffs, which go to stdout.
+    pub palette: Palette,
+}
+
+/// The result of one source, holding only what is printed or counted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Analysis {
+    /// The findings to print: in check mode all of them, with `--write` those left after the
+    /// fixes (or, when nothing could be written, those of the unchanged text); none with `--diff`.
+    pub findings: Vec<Finding>,
+    /// The fixed text, when the fixes changed it (`--write` only).
+    pub fixed: Option<String>,
+    /// The rendered diff, when the fixes changed the text (`--diff` only).
+    pub diff: Option<String>,
+    /// Whether the fixes change the text (and, for a file with `--write`, it was written).
+    pub changed: bool,
+    /// Fixes applied, when the text changed.
+    pub applied: usize,
+    /// Why the source was left alone, as printed after `path: `.
+    pub error: Option<String>,
+    /// `--write` only: the findings of the original text, to report if the write fails.
+    original_findings: Vec<Finding>,
+}
+
+impl Analysis {
+    /// A source left alone for `reason`.
+    pub fn failed(reason: impl Into<String>) -> Self {
+        Analysis {
+            error: Some(reason.into()),
+            ..Analysis::default()
+        }
+    }
+}
+
+/// Reads, analyses and (with `--write`) rewrites one file; `name` is its displayed path.
+pub fn process_file(path: &Path, name: &str, context: &Context) -> Analysis {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) => return Analysis::failed(format!("cannot read: {error}")),
+    };
+    let mut analysis = analyze(&bytes, name, context);
+    drop(bytes);
+    let original_findings = std::mem::take(&mut analysis.original_findings);
+    if let Some(fixed) = analysis.fixed.take()
+        && let Err(error) = write_atomically(path, &fixed)
+    {
+        analysis.findings = original_findings;
+        analysis.applied = 0;
+        analysis.changed = false;
+        analysis.error = Some(format!("cannot write: {error}"));
+    }
+    analysis
+}
+
+/// Runs the engine on one source; `name` is its displayed path (for diff headers).
+///
+/// A source with no Spark marker is left alone without being decoded.
+pub fn analyze(bytes: &[u8], name: &str, context: &Context) -> Analysis {
+    if !may_contain_spark(bytes) {
+        return Analysis::default();
+    }
+    let source = match std::str::from_utf8(bytes) {
+        Ok(source) => source,
+        Err(error) => {
+            let offset = error.valid_up_to();
+            return Analysis::failed(format!(
+                "not valid UTF-8 (byte offset {offset}); left unchanged"
+            ));
+        }
+    };
+    let unsafe_fixes = context.settings.unsafe_fixes;
+    match context.mode {
+        Mode::Check => match check(source, &context.settings) {
+            Ok(diagnostics) => Analysis {
+                findings: Finding::from_all(&diagnostics, unsafe_fixes),
+                ..Analysis::default()
+            },
+            Err(error) => Analysis::failed(error.to_string()),
+        },
+        Mode::Diff | Mode::Write => match fix(source, &context.settings) {
+            Ok(outcome) => from_outcome(source, outcome, name, context),
+            Err(error) => Analysis::failed(error.to_string()),
+        },
+    }
+}
+
+fn from_outcome(source: &str, outcome: FixOutcome, name: &str, context: &Context) -> Analysis {
+    let unsafe_fixes = context.settings.unsafe_fixes;
+    let write = context.mode == Mode::Write;
+    if let Some(failure) = outcome.failure {
+        let findings = if write {
+            Finding::from_all(&outcome.diagnostics, unsafe_fixes)
+        } else {
+            Vec::new()
+        };
+        return Analysis {
+            findings,
+            error: Some(failure.to_string()),
+            ..Analysis::default()
+        };
+    }
+    let changed = outcome.fixed != source;
+    let mut analysis = Analysis {
+        changed,
+        applied: if changed { outcome.applied } else { 0 },
+        ..Analysis::default()
+    };
+    if write {
+        analysis.findings = Finding::from_all(&outcome.remaining, unsafe_fixes);
+        if changed {
+            analysis.original_findings = Finding::from_all(&outcome.diagnostics, unsafe_fixes);
+            analysis.fixed = Some(outcome.fixed);
+        }
+    } else if changed {
+        analysis.diff = Some(diff::render(source, &outcome.fixed, name, &context.palette));
+    }
+    analysis
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context(mode: Mode) -> Context {
+        Context {
+            mode,
+            settings: Settings::default(),
+            palette: Palette::PLAIN,
+        }
+    }
+
+    #[test]
+    fn skips_sources_without_spark_before_decoding() {
+        let analysis = analyze(b"x = '\xff'\n", "a.py", &context(Mode::Write));
+        assert_eq!(analysis, Analysis::default());
+    }
+
+    #[test]
+    fn reports_invalid_utf8_with_its_offset() {
+        let analysis = analyze(b"spark = 1\n\xff\n", "a.py", &context(Mode::Check));
+        assert_eq!(
+            analysis.error.as_deref(),
+            Some("not valid UTF-8 (byte offset 10); left unchanged")
+        );
+    }
+}

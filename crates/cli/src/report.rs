@@ -1,0 +1,176 @@
+//! What the user reads: finding lines, per-file error lines and the closing summary.
+
+use std::fmt::Write;
+
+use sparkfix_transform::{Diagnostic, Location};
+
+use crate::args::Mode;
+use crate::color::Palette;
+use crate::tally::Tally;
+
+/// A finding as printed: a [`Diagnostic`] without its fix's edits, so a finished file keeps only
+/// what the report needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub location: Location,
+    pub code: &'static str,
+    pub message: String,
+    /// Fixed by `--diff`/`--write` under the current `--unsafe-fixes` setting.
+    pub fixable: bool,
+    /// Has a fix that only `--unsafe-fixes` would apply.
+    pub hidden_fix: bool,
+}
+
+impl Finding {
+    pub fn new(diagnostic: &Diagnostic, unsafe_fixes: bool) -> Self {
+        let fixable = diagnostic.is_fixable(unsafe_fixes);
+        Finding {
+            location: diagnostic.location,
+            code: diagnostic.code,
+            message: diagnostic.message.clone(),
+            fixable,
+            hidden_fix: !fixable && diagnostic.is_fixable(true),
+        }
+    }
+
+    pub fn from_all(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Vec<Finding> {
+        diagnostics
+            .iter()
+            .map(|d| Finding::new(d, unsafe_fixes))
+            .collect()
+    }
+}
+
+/// Appends `path:line:col: CODE message`, plus ` [*]` when fixable, as one line.
+pub fn push_finding(out: &mut String, path: &str, finding: &Finding, palette: &Palette) {
+    let Palette {
+        bold,
+        red,
+        cyan,
+        reset,
+        ..
+    } = *palette;
+    let Location { line, column } = finding.location;
+    let _ = write!(
+        out,
+        "{bold}{path}{reset}:{line}:{column}: {bold}{red}{}{reset} {}",
+        finding.code, finding.message
+    );
+    if finding.fixable {
+        let _ = write!(out, " {cyan}[*]{reset}");
+    }
+    out.push('\n');
+}
+
+/// Appends `path: reason` as one line.
+pub fn push_error(out: &mut String, path: &str, reason: &str) {
+    let _ = writeln!(out, "{path}: {reason}");
+}
+
+/// The closing line for stderr, if there is anything to say.
+pub fn summary(mode: Mode, tally: &Tally) -> Option<String> {
+    let hidden = (tally.hidden > 0).then(|| {
+        let fixes = plural(tally.hidden, "hidden fix", "hidden fixes");
+        format!("{fixes} can be enabled with --unsafe-fixes")
+    });
+    let line = match mode {
+        Mode::Check if tally.findings > 0 => {
+            let fixable =
+                (tally.fixable > 0).then(|| format!("{} fixable with --write", tally.fixable));
+            let notes: Vec<String> = fixable.into_iter().chain(hidden).collect();
+            let notes = if notes.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", notes.join(", "))
+            };
+            format!(
+                "Found {}{notes}.",
+                plural(tally.findings, "finding", "findings")
+            )
+        }
+        Mode::Diff if tally.changed_files > 0 => format!(
+            "Would fix {} in {}.",
+            plural(tally.applied, "finding", "findings"),
+            plural(tally.changed_files, "file", "files")
+        ),
+        Mode::Write if tally.applied > 0 || tally.findings > 0 => {
+            let notes: Vec<String> = std::iter::once(format!("{} remaining", tally.findings))
+                .chain(hidden)
+                .collect();
+            format!(
+                "Fixed {} in {} ({}).",
+                plural(tally.applied, "finding", "findings"),
+                plural(tally.changed_files, "file", "files"),
+                notes.join(", ")
+            )
+        }
+        _ => return None,
+    };
+    Some(line + "\n")
+}
+
+fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tally(
+        findings: usize,
+        fixable: usize,
+        hidden: usize,
+        applied: usize,
+        files: usize,
+    ) -> Tally {
+        Tally {
+            findings,
+            fixable,
+            hidden,
+            applied,
+            changed_files: files,
+            errors: 0,
+        }
+    }
+
+    #[test]
+    fn summaries_read_like_ruff() {
+        assert_eq!(summary(Mode::Check, &tally(0, 0, 0, 0, 0)), None);
+        assert_eq!(
+            summary(Mode::Check, &tally(3, 2, 0, 0, 0)).unwrap(),
+            "Found 3 findings (2 fixable with --write).\n"
+        );
+        assert_eq!(
+            summary(Mode::Check, &tally(3, 2, 1, 0, 0)).unwrap(),
+            "Found 3 findings (2 fixable with --write, 1 hidden fix can be enabled with --unsafe-fixes).\n"
+        );
+        assert_eq!(
+            summary(Mode::Check, &tally(1, 0, 0, 0, 0)).unwrap(),
+            "Found 1 finding.\n"
+        );
+        assert_eq!(
+            summary(Mode::Diff, &tally(0, 0, 0, 2, 1)).unwrap(),
+            "Would fix 2 findings in 1 file.\n"
+        );
+        assert_eq!(
+            summary(Mode::Write, &tally(1, 0, 0, 3, 2)).unwrap(),
+            "Fixed 3 findings in 2 files (1 remaining).\n"
+        );
+        assert_eq!(summary(Mode::Write, &tally(0, 0, 0, 0, 0)), None);
+    }
+
+    #[test]
+    fn finding_lines() {
+        let finding = Finding {
+            location: Location { line: 3, column: 1 },
+            code: "SPK001",
+            message: "cache it".to_owned(),
+            fixable: true,
+            hidden_fix: false,
+        };
+        let mut out = String::new();
+        push_finding(&mut out, "job.py", &finding, &Palette::PLAIN);
+        assert_eq!(out, "job.py:3:1: SPK001 cache it [*]\n");
+    }
+}

@@ -1,0 +1,79 @@
+//! The parallel run over discovered files: process them with rayon, then print the results in
+//! path order so the output is the same from run to run.
+
+use rayon::prelude::*;
+
+use crate::args::Mode;
+use crate::color::Palette;
+use crate::discover::Target;
+use crate::output::Output;
+use crate::paths;
+use crate::process::{Analysis, Context, process_file};
+use crate::report;
+use crate::tally::Tally;
+
+/// Files processed between two rounds of printing: bounds what is held in memory (findings and
+/// diffs, never file contents) while keeping both cores busy.
+const BATCH: usize = 512;
+
+/// Processes every target and prints, in order, each one's findings or diff (stdout) and errors
+/// (stderr). Stops early if stdout's reader goes away, unless files are being written.
+pub fn run(targets: &[Target], context: &Context, output: &mut Output) -> Tally {
+    let cwd = std::env::current_dir().ok();
+    let mut tally = Tally::default();
+    for batch in targets.chunks(BATCH) {
+        let results: Vec<(String, Analysis)> = batch
+            .par_iter()
+            .map(|target| {
+                let name = paths::display(&target.path, cwd.as_deref());
+                let analysis = match &target.problem {
+                    Some(problem) => Analysis::failed(problem.clone()),
+                    None => process_file(&target.path, &name, context),
+                };
+                (name, analysis)
+            })
+            .collect();
+        for (name, analysis) in results {
+            print(&name, &analysis, &context.palette, output, &mut tally);
+        }
+        if output.stdout_closed() && context.mode != Mode::Write {
+            break;
+        }
+    }
+    tally
+}
+
+/// Prints one source's results, its findings going to stdout, and adds them to `tally`.
+pub fn print(
+    name: &str,
+    analysis: &Analysis,
+    palette: &Palette,
+    output: &mut Output,
+    tally: &mut Tally,
+) {
+    let mut findings = String::new();
+    for finding in &analysis.findings {
+        report::push_finding(&mut findings, name, finding, palette);
+    }
+    output.out(findings.as_bytes());
+    if let Some(diff) = &analysis.diff {
+        output.out(diff.as_bytes());
+    }
+    count(analysis, tally);
+    if let Some(error) = &analysis.error {
+        let mut line = String::new();
+        report::push_error(&mut line, name, error);
+        output.err(&line);
+    }
+}
+
+/// Adds one source's results to `tally`.
+pub fn count(analysis: &Analysis, tally: &mut Tally) {
+    tally.add_findings(&analysis.findings);
+    if analysis.changed {
+        tally.add_change(analysis.applied);
+    }
+    if analysis.error.is_some() {
+        tally.add_error();
+    }
+}

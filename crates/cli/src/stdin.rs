@@ -1,0 +1,44 @@
+//! `-`: one source read from stdin. Findings or the diff go to stdout; with `--write` the fixed
+//! text (or, when it cannot be fixed, the original) goes to stdout and findings to stderr.
+
+use std::io::Read;
+
+use crate::args::Mode;
+use crate::color::Palette;
+use crate::output::Output;
+use crate::process::{Analysis, Context, analyze};
+use crate::report;
+use crate::run;
+use crate::tally::Tally;
+
+/// Reads stdin and processes it as the file `name`.
+pub fn run(name: &str, context: &Context, output: &mut Output) -> Tally {
+    let mut bytes = Vec::new();
+    if let Err(error) = std::io::stdin().lock().read_to_end(&mut bytes) {
+        let analysis = Analysis::failed(format!("cannot read: {error}"));
+        let mut tally = Tally::default();
+        run::print(name, &analysis, &context.palette, output, &mut tally);
+        return tally;
+    }
+    let mut analysis = analyze(&bytes, name, context);
+    if context.mode != Mode::Write {
+        let mut tally = Tally::default();
+        run::print(name, &analysis, &context.palette, output, &mut tally);
+        return tally;
+    }
+    match analysis.fixed.take() {
+        Some(fixed) => output.out(fixed.as_bytes()),
+        None => output.out(&bytes),
+    }
+    let mut messages = String::new();
+    for finding in &analysis.findings {
+        report::push_finding(&mut messages, name, finding, &Palette::PLAIN);
+    }
+    if let Some(error) = &analysis.error {
+        report::push_error(&mut messages, name, error);
+    }
+    output.err(&messages);
+    let mut tally = Tally::default();
+    run::count(&analysis, &mut tally);
+    tally
+}

@@ -1,0 +1,36 @@
+//! Run totals: findings, fixes, changed files and errors, added up file by file.
+
+use crate::report::Finding;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Findings reported (in `--write` mode, those remaining after the fixes).
+    pub findings: usize,
+    /// Of those, how many the current settings would fix.
+    pub fixable: usize,
+    /// Of those, how many only `--unsafe-fixes` would fix.
+    pub hidden: usize,
+    /// Fixes applied (`--write`) or that would be (`--diff`).
+    pub applied: usize,
+    /// Files changed (`--write`) or that would be (`--diff`).
+    pub changed_files: usize,
+    /// Files or paths that could not be processed.
+    pub errors: usize,
+}
+
+impl Tally {
+    pub fn add_findings(&mut self, findings: &[Finding]) {
+        self.findings += findings.len();
+        self.fixable += findings.iter().filter(|f| f.fixable).count();
+        self.hidden += findings.iter().filter(|f| f.hidden_fix).count();
+    }
+
+    pub fn add_change(&mut self, applied: usize) {
+        self.applied += applied;
+        self.changed_files += 1;
+    }
+
+    pub fn add_error(&mut self) {
+        self.errors += 1;
+    }
+}

@@ -1,0 +1,113 @@
+//! Atomic file replacement: write a temporary file beside the original, then rename it over.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Replaces the contents of `path` with `contents`, never leaving it truncated or half-written.
+///
+/// The new text goes to a temporary file in the same folder, which gets the original's
+/// permissions and is then renamed over it. A symbolic link is written through (its target is
+/// replaced, the link kept). A file without write permission for its owner is refused.
+pub fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
+    let target = resolve_link(path)?;
+    let permissions = fs::metadata(&target)?.permissions();
+    if !owner_may_write(&permissions) {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            "file is read-only",
+        ));
+    }
+    let folder = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".sparkfix-")
+        .suffix(".tmp")
+        .tempfile_in(folder)?;
+    temporary.write_all(contents.as_bytes())?;
+    temporary.as_file().sync_all()?;
+    fs::set_permissions(temporary.path(), permissions)?;
+    temporary.persist(&target).map_err(|error| error.error)?;
+    Ok(())
+}
+
+fn resolve_link(path: &Path) -> io::Result<PathBuf> {
+    if fs::symlink_metadata(path)?.file_type().is_symlink() {
+        fs::canonicalize(path)
+    } else {
+        Ok(path.to_path_buf())
+    }
+}
+
+#[cfg(unix)]
+fn owner_may_write(permissions: &fs::Permissions) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    permissions.mode() & 0o200 != 0
+}
+
+#[cfg(not(unix))]
+fn owner_may_write(permissions: &fs::Permissions) -> bool {
+    !permissions.readonly()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_contents_and_keeps_permissions() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("job.py");
+        fs::write(&path, "old\n").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o754)).unwrap();
+        }
+        write_atomically(&path, "new\n").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "new\n");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o754
+            );
+        }
+        let left: Vec<_> = fs::read_dir(folder.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn refuses_a_read_only_file() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("job.py");
+        fs::write(&path, "old\n").unwrap();
+        let mut permissions = fs::metadata(&path).unwrap().permissions();
+        permissions.set_readonly(true);
+        fs::set_permissions(&path, permissions).unwrap();
+        let error = write_atomically(&path, "new\n").unwrap_err();
+        assert_eq!(error.to_string(), "file is read-only");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "old\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writes_through_a_symbolic_link() {
+        let folder = tempfile::tempdir().unwrap();
+        let real = folder.path().join("real.py");
+        let link = folder.path().join("link.py");
+        fs::write(&real, "old\n").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_atomically(&link, "new\n").unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_to_string(&real).unwrap(), "new\n");
+    }
+}

@@ -1,0 +1,601 @@
+//! End-to-end tests of the `sparkfix` binary on real temporary folders.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// A Spark job with nothing to report.
+const CLEAN: &str = "from pyspark.sql import SparkSession\n\
+                     spark = SparkSession.builder.getOrCreate()\n\
+                     spark.read.parquet(\"s3://bucket/events/\").show()\n";
+
+/// A Spark job whose DataFrame is used twice: SPK001 caches it.
+const JOB: &str = "from pyspark.sql import SparkSession\n\
+                   spark = SparkSession.builder.getOrCreate()\n\
+                   df = spark.read.parquet(\"s3://bucket/events/\")\n\
+                   print(df.count())\n\
+                   df.show()\n";
+
+/// A Spark file that does not parse.
+const BROKEN: &str = "from pyspark.sql import SparkSession\n\
+                      spark = SparkSession.builder.getOrCreate()\n\
+                      def broken(:\n    pass\n";
+
+/// A Spark marker followed by a byte that is not UTF-8 (at offset 9).
+const NOT_UTF8: &[u8] = b"spark = '\xff'\n";
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn sparkfix(dir: &Path, args: &[&str]) -> Run {
+    sparkfix_with_stdin(dir, args, None)
+}
+
+fn sparkfix_with_stdin(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sparkfix"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the sparkfix binary runs");
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input).unwrap();
+    }
+    let output = child.wait_with_output().unwrap();
+    Run {
+        code: output.status.code().expect("sparkfix exits normally"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+fn folder_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, contents) in files {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, contents).unwrap();
+    }
+    dir
+}
+
+fn read(dir: &Path, name: &str) -> Vec<u8> {
+    fs::read(dir.join(name)).unwrap()
+}
+
+fn set_read_only(path: &Path) {
+    let mut permissions = fs::metadata(path).unwrap().permissions();
+    permissions.set_readonly(true);
+    fs::set_permissions(path, permissions).unwrap();
+}
+
+// ---- What works without findings ----------------------------------------------------------
+
+#[test]
+fn clean_spark_file_gives_no_output_and_exit_0() {
+    let dir = folder_with(&[("job.py", CLEAN.as_bytes())]);
+    for args in [&[][..], &["job.py"], &["."], &["--diff"], &["--write"]] {
+        let run = sparkfix(dir.path(), args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert_eq!(run.stdout, "", "{args:?}");
+        assert_eq!(run.stderr, "", "{args:?}");
+    }
+    assert_eq!(read(dir.path(), "job.py"), CLEAN.as_bytes());
+}
+
+#[test]
+fn non_utf8_file_is_reported_and_left_byte_identical() {
+    let dir = folder_with(&[("latin1.py", NOT_UTF8)]);
+    for args in [&[][..], &["--diff"], &["--write"]] {
+        let run = sparkfix(dir.path(), args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert_eq!(
+            run.stderr,
+            "latin1.py: not valid UTF-8 (byte offset 9); left unchanged\n"
+        );
+        assert_eq!(run.stdout, "");
+        assert_eq!(read(dir.path(), "latin1.py"), NOT_UTF8);
+    }
+}
+
+#[test]
+fn missing_path_is_an_error_but_the_other_paths_still_run() {
+    let dir = folder_with(&[("good.py", CLEAN.as_bytes()), ("latin1.py", NOT_UTF8)]);
+    let run = sparkfix(dir.path(), &["nope.py", "good.py", "latin1.py", "--write"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("nope.py: "), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("latin1.py: not valid UTF-8"),
+        "the other files still ran: {}",
+        run.stderr
+    );
+    assert_eq!(read(dir.path(), "good.py"), CLEAN.as_bytes());
+
+    let run = sparkfix(dir.path(), &["missing-folder", "good.py"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("missing-folder: "), "{}", run.stderr);
+}
+
+#[test]
+fn target_spark_is_validated() {
+    let dir = folder_with(&[("job.py", CLEAN.as_bytes())]);
+    let run = sparkfix(dir.path(), &["--target-spark", "9.9"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--target-spark"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Spark 9.9 is not supported"),
+        "{}",
+        run.stderr
+    );
+
+    let run = sparkfix(dir.path(), &["--target-spark", "abc"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("`abc` is not a Spark version"),
+        "{}",
+        run.stderr
+    );
+
+    for version in ["3.1", "2.4", "4.0", "3.5.1"] {
+        let run = sparkfix(dir.path(), &["--target-spark", version]);
+        assert_eq!(run.code, 0, "{version}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn diff_and_write_cannot_be_combined() {
+    let dir = folder_with(&[("job.py", CLEAN.as_bytes())]);
+    let run = sparkfix(dir.path(), &["--diff", "--write"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("cannot be used with"), "{}", run.stderr);
+}
+
+#[test]
+fn stdin_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = sparkfix_with_stdin(dir.path(), &["-"], Some(CLEAN.as_bytes()));
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (0, "", "")
+    );
+
+    let run = sparkfix_with_stdin(dir.path(), &["--write", "-"], Some(CLEAN.as_bytes()));
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (0, CLEAN, "")
+    );
+
+    let run = sparkfix_with_stdin(dir.path(), &["--diff", "-"], Some(CLEAN.as_bytes()));
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (0, "", "")
+    );
+
+    let run = sparkfix_with_stdin(
+        dir.path(),
+        &["--stdin-filename", "job.py"],
+        Some(CLEAN.as_bytes()),
+    );
+    assert_eq!(run.code, 0, "--stdin-filename alone reads stdin");
+}
+
+#[test]
+fn stdin_that_cannot_be_fixed_is_echoed_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_sparkfix"))
+        .args(["--write", "--stdin-filename", "jobs/etl.py", "-"])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            child.stdin.take().unwrap().write_all(NOT_UTF8)?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.stdout, NOT_UTF8);
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "jobs/etl.py: not valid UTF-8 (byte offset 9); left unchanged\n"
+    );
+
+    let run = sparkfix_with_stdin(dir.path(), &["-"], Some(NOT_UTF8));
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "-: not valid UTF-8 (byte offset 9); left unchanged\n"
+    );
+}
+
+#[test]
+fn stdin_cannot_be_mixed_with_paths() {
+    let dir = folder_with(&[("job.py", CLEAN.as_bytes())]);
+    let run = sparkfix_with_stdin(dir.path(), &["-", "job.py"], Some(b""));
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("standard input"), "{}", run.stderr);
+}
+
+#[test]
+fn exclude_drops_files_and_folders() {
+    let dir = folder_with(&[
+        ("good.py", CLEAN.as_bytes()),
+        ("latin1.py", NOT_UTF8),
+        ("legacy/old.py", NOT_UTF8),
+        ("jobs/vendored/x.py", NOT_UTF8),
+    ]);
+    let run = sparkfix(
+        dir.path(),
+        &[
+            "--exclude",
+            "latin1.py",
+            "--exclude",
+            "legacy",
+            "--exclude",
+            "jobs/vendored",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let run = sparkfix(dir.path(), &["--exclude", "legacy"]);
+    assert_eq!(run.code, 2);
+    assert!(!run.stderr.contains("legacy"), "{}", run.stderr);
+    assert!(run.stderr.contains("jobs/vendored/x.py"), "{}", run.stderr);
+
+    // Also a file named on the command line, as pre-commit does.
+    let run = sparkfix(
+        dir.path(),
+        &["--exclude", "legacy", "legacy/old.py", "good.py"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn invalid_exclude_glob_is_a_usage_error() {
+    let dir = folder_with(&[("job.py", CLEAN.as_bytes())]);
+    let run = sparkfix(dir.path(), &["--exclude", "a[b"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--exclude"), "{}", run.stderr);
+}
+
+#[test]
+fn hidden_ignored_and_environment_folders_are_skipped() {
+    let dir = folder_with(&[
+        ("job.py", CLEAN.as_bytes()),
+        (".gitignore", b"generated/\n*_tmp.py\n"),
+        ("generated/out.py", NOT_UTF8),
+        ("scratch_tmp.py", NOT_UTF8),
+        (".hidden/job.py", NOT_UTF8),
+        ("venv/pyvenv.cfg", b"home = /usr/bin\n"),
+        ("venv/lib/python3.12/pyspark/sql.py", NOT_UTF8),
+        ("myenv/pyvenv.cfg", b"home = /usr/bin\n"),
+        ("myenv/x.py", NOT_UTF8),
+        ("lib/site-packages/pyspark/x.py", NOT_UTF8),
+        ("jobs/__pycache__/x.py", NOT_UTF8),
+        ("notes.txt", NOT_UTF8),
+    ]);
+    let run = sparkfix(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr, "");
+
+    // Given explicitly, a file is processed whatever its folder, name or extension.
+    for path in ["generated/out.py", ".hidden/job.py", "notes.txt"] {
+        let run = sparkfix(dir.path(), &[path]);
+        assert_eq!(run.code, 2, "{path}");
+        assert!(
+            run.stderr.starts_with(&format!("{path}: not valid UTF-8")),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn files_without_a_spark_marker_are_not_even_decoded() {
+    let dir = folder_with(&[("util.py", b"x = '\xff'\n"), ("job.py", CLEAN.as_bytes())]);
+    let run = sparkfix(dir.path(), &["--write"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(read(dir.path(), "util.py"), b"x = '\xff'\n");
+}
+
+#[test]
+fn errors_are_printed_in_path_order() {
+    let names = [
+        "b.py", "a.py", "c/d.py", "a-b.py", "c/a.py", "z/y/x.py", "m.py",
+    ];
+    let files: Vec<(&str, &[u8])> = names.iter().map(|name| (*name, NOT_UTF8)).collect();
+    let dir = folder_with(&files);
+    let expected: String = [
+        "a-b.py", "a.py", "b.py", "c/a.py", "c/d.py", "m.py", "z/y/x.py",
+    ]
+    .iter()
+    .map(|name| format!("{name}: not valid UTF-8 (byte offset 9); left unchanged\n"))
+    .collect();
+    for _ in 0..3 {
+        let run = sparkfix(dir.path(), &[]);
+        assert_eq!(run.code, 2);
+        assert_eq!(run.stderr, expected);
+    }
+    let run = sparkfix(dir.path(), &["z", "./b.py", "c", "b.py"]);
+    assert_eq!(
+        run.stderr
+            .lines()
+            .map(|line| line.split(':').next().unwrap())
+            .collect::<Vec<_>>(),
+        ["b.py", "c/a.py", "c/d.py", "z/y/x.py"],
+        "sorted, each file once"
+    );
+}
+
+#[test]
+fn version_and_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = sparkfix(dir.path(), &["--version"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.starts_with("sparkfix "), "{}", run.stdout);
+
+    let run = sparkfix(dir.path(), &["--help"]);
+    assert_eq!(run.code, 0);
+    for flag in [
+        "--diff",
+        "--write",
+        "--unsafe-fixes",
+        "--exit-non-zero-on-fix",
+        "--target-spark",
+        "--exclude",
+        "--stdin-filename",
+        "--color",
+    ] {
+        assert!(run.stdout.contains(flag), "help mentions {flag}");
+    }
+
+    let run = sparkfix(dir.path(), &["--no-such-flag"]);
+    assert_eq!(run.code, 2);
+}
+
+// ---- What needs the rule engine -------------------------------------------------------------
+
+const FIXED_JOB: &str = "from pyspark.sql import SparkSession\n\
+                         spark = SparkSession.builder.getOrCreate()\n\
+                         df = spark.read.parquet(\"s3://bucket/events/\").cache()\n\
+                         print(df.count())\n\
+                         df.show()\n\
+                         df.unpersist()\n";
+
+fn assert_fixed(text: &str) {
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines.contains(&"df = spark.read.parquet(\"s3://bucket/events/\").cache()"),
+        "cached:\n{text}"
+    );
+    let show = lines
+        .iter()
+        .position(|line| *line == "df.show()")
+        .expect("df.show() kept");
+    assert_eq!(
+        lines.get(show + 1),
+        Some(&"df.unpersist()"),
+        "unpersisted after the last use:\n{text}"
+    );
+}
+
+#[test]
+
+fn check_reports_the_finding() {
+    let dir = folder_with(&[("job.py", JOB.as_bytes())]);
+    let run = sparkfix(dir.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", run.stdout);
+    assert!(lines[0].starts_with("job.py:3:1: SPK001 "), "{}", lines[0]);
+    assert!(lines[0].ends_with(" [*]"), "{}", lines[0]);
+    assert_eq!(run.stderr, "Found 1 finding (1 fixable with --write).\n");
+    assert_eq!(
+        read(dir.path(), "job.py"),
+        JOB.as_bytes(),
+        "check writes nothing"
+    );
+
+    let run = sparkfix_with_stdin(
+        dir.path(),
+        &["--stdin-filename", "jobs/etl.py", "-"],
+        Some(JOB.as_bytes()),
+    );
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.starts_with("jobs/etl.py:3:1: SPK001 "),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+
+fn write_applies_the_cache_fix() {
+    let dir = folder_with(&[("job.py", JOB.as_bytes())]);
+    let run = sparkfix(dir.path(), &["--write"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let fixed = String::from_utf8(read(dir.path(), "job.py")).unwrap();
+    assert_fixed(&fixed);
+    assert_eq!(fixed, FIXED_JOB);
+    assert!(
+        run.stderr.starts_with("Fixed 1 finding in 1 file"),
+        "{}",
+        run.stderr
+    );
+
+    let again = sparkfix(dir.path(), &["--write"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(
+        read(dir.path(), "job.py"),
+        fixed.as_bytes(),
+        "a second --write changes nothing"
+    );
+    let again = sparkfix(dir.path(), &["--diff"]);
+    assert_eq!((again.code, again.stdout.as_str()), (0, ""));
+}
+
+#[cfg(unix)]
+#[test]
+
+fn write_keeps_the_file_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = folder_with(&[("job.py", JOB.as_bytes())]);
+    let path = dir.path().join("job.py");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o750)).unwrap();
+    let run = sparkfix(dir.path(), &["--write"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o750
+    );
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
+}
+
+#[test]
+
+fn diff_prints_the_fix_and_writes_nothing() {
+    let dir = folder_with(&[("job.py", JOB.as_bytes())]);
+    let run = sparkfix(dir.path(), &["--diff"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("--- a/job.py\n+++ b/job.py\n@@ "),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("\n+df = spark.read.parquet(\"s3://bucket/events/\").cache()\n")
+    );
+    assert!(
+        run.stdout
+            .contains("\n-df = spark.read.parquet(\"s3://bucket/events/\")\n")
+    );
+    assert!(run.stdout.contains("\n+df.unpersist()\n"));
+    assert!(!run.stdout.contains('\x1b'), "no color when piped");
+    assert_eq!(read(dir.path(), "job.py"), JOB.as_bytes());
+
+    let colored = sparkfix(dir.path(), &["--diff", "--color", "always"]);
+    assert!(
+        colored.stdout.contains("\x1b[32m+df.unpersist()\x1b[0m"),
+        "{}",
+        colored.stdout
+    );
+
+    let stdin = sparkfix_with_stdin(dir.path(), &["--diff", "-"], Some(JOB.as_bytes()));
+    assert_eq!(stdin.code, 1);
+    assert!(
+        stdin.stdout.starts_with("--- a/-\n+++ b/-\n"),
+        "{}",
+        stdin.stdout
+    );
+}
+
+#[test]
+
+fn diff_marks_a_missing_final_newline() {
+    let job = JOB.strip_suffix('\n').unwrap();
+    let dir = folder_with(&[("job.py", job.as_bytes())]);
+    let run = sparkfix(dir.path(), &["--diff"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("-df.show()\n\\ No newline at end of file\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+
+fn stdin_write_prints_the_fixed_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = sparkfix_with_stdin(dir.path(), &["--write", "-"], Some(JOB.as_bytes()));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, FIXED_JOB);
+}
+
+#[test]
+
+fn exit_non_zero_on_fix() {
+    let dir = folder_with(&[("job.py", JOB.as_bytes())]);
+    let run = sparkfix(dir.path(), &["--write", "--exit-non-zero-on-fix"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_fixed(&String::from_utf8(read(dir.path(), "job.py")).unwrap());
+    let again = sparkfix(dir.path(), &["--write", "--exit-non-zero-on-fix"]);
+    assert_eq!(again.code, 0, "nothing left to change: {}", again.stderr);
+}
+
+#[test]
+
+fn read_only_file_is_not_written() {
+    let dir = folder_with(&[("job.py", JOB.as_bytes()), ("other.py", JOB.as_bytes())]);
+    set_read_only(&dir.path().join("job.py"));
+    let run = sparkfix(dir.path(), &["--write"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("job.py: cannot write: file is read-only\n"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(read(dir.path(), "job.py"), JOB.as_bytes());
+    assert_fixed(&String::from_utf8(read(dir.path(), "other.py")).unwrap());
+}
+
+#[test]
+
+fn read_only_folder_is_not_written() {
+    let dir = folder_with(&[("locked/job.py", JOB.as_bytes())]);
+    let locked = dir.path().join("locked");
+    set_read_only(&locked);
+    if fs::write(locked.join("probe"), "").is_ok() {
+        // Running as root: permissions do not stop anything.
+        return;
+    }
+    let run = sparkfix(dir.path(), &["--write"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("locked/job.py: cannot write: "),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(read(dir.path(), "locked/job.py"), JOB.as_bytes());
+    let mut permissions = fs::metadata(&locked).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    permissions.set_readonly(false);
+    fs::set_permissions(&locked, permissions).unwrap();
+}
+
+#[test]
+
+fn syntax_error_is_reported_and_the_file_kept() {
+    let dir = folder_with(&[("bad.py", BROKEN.as_bytes()), ("job.py", JOB.as_bytes())]);
+    for args in [&[][..], &["--diff"], &["--write"]] {
+        let run = sparkfix(dir.path(), args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(
+            run.stderr.contains("bad.py: cannot parse: line "),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert_eq!(read(dir.path(), "bad.py"), BROKEN.as_bytes());
+    }
+    assert_fixed(&String::from_utf8(read(dir.path(), "job.py")).unwrap());
+}
