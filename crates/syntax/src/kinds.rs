@@ -3,7 +3,6 @@
 pub const MODULE: &str = "module";
 pub const BLOCK: &str = "block";
 pub const COMMENT: &str = "comment";
-pub const LINE_CONTINUATION: &str = "line_continuation";
 
 pub const EXPRESSION_STATEMENT: &str = "expression_statement";
 pub const ASSIGNMENT: &str = "assignment";
@@ -11,7 +10,6 @@ pub const AUGMENTED_ASSIGNMENT: &str = "augmented_assignment";
 pub const RETURN_STATEMENT: &str = "return_statement";
 pub const IMPORT_STATEMENT: &str = "import_statement";
 pub const IMPORT_FROM_STATEMENT: &str = "import_from_statement";
-pub const FUTURE_IMPORT_STATEMENT: &str = "future_import_statement";
 pub const ALIASED_IMPORT: &str = "aliased_import";
 pub const DOTTED_NAME: &str = "dotted_name";
 pub const WILDCARD_IMPORT: &str = "wildcard_import";
@@ -44,13 +42,10 @@ pub const CONCATENATED_STRING: &str = "concatenated_string";
 pub const INTEGER: &str = "integer";
 pub const LIST: &str = "list";
 pub const TUPLE: &str = "tuple";
-pub const SET: &str = "set";
-pub const DICTIONARY: &str = "dictionary";
 pub const SUBSCRIPT: &str = "subscript";
 pub const LAMBDA: &str = "lambda";
 pub const INTERPOLATION: &str = "interpolation";
 
-pub const PARAMETERS: &str = "parameters";
 pub const TYPED_PARAMETER: &str = "typed_parameter";
 pub const DEFAULT_PARAMETER: &str = "default_parameter";
 pub const TYPED_DEFAULT_PARAMETER: &str = "typed_default_parameter";

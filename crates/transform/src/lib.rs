@@ -9,8 +9,8 @@ mod edits;
 mod engine;
 mod fix_apply;
 mod metadata;
-mod model;
-mod rules;
+pub mod model;
+pub mod rules;
 mod settings;
 
 pub use diagnostic::{Diagnostic, Location};

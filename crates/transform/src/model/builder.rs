@@ -57,12 +57,6 @@ struct Value {
     literal: bool,
 }
 
-impl Default for Ty {
-    fn default() -> Self {
-        Ty::Unknown
-    }
-}
-
 impl Value {
     fn of(ty: Ty) -> Self {
         Value {
@@ -365,10 +359,10 @@ impl<'t> Builder<'t> {
         let mut first = true;
         while let Some(id) = scope {
             let data = &self.scopes[id.0 as usize];
-            if first || !data.is_class {
-                if let Some(binding) = data.names.get(name) {
-                    return Some((*binding, id));
-                }
+            if (first || !data.is_class)
+                && let Some(binding) = data.names.get(name)
+            {
+                return Some((*binding, id));
             }
             first = false;
             scope = data.parent;
@@ -663,13 +657,14 @@ impl<'t> Builder<'t> {
         if let Some(name) = node.as_name() {
             return match self.lookup(name) {
                 Some((Binding::Value { ty, frame }, scope)) => {
-                    if let Some(frame) = frame {
-                        if scope != self.scope && ty.is_frame() {
-                            // Used from a nested function, which runs at unknown times: its
-                            // actions are not counted and the frame's last use is unknown.
-                            self.frames[frame.0 as usize].escapes = true;
-                            return Value::of(ty);
-                        }
+                    if let Some(frame) = frame
+                        && scope != self.scope
+                        && ty.is_frame()
+                    {
+                        // Used from a nested function, which runs at unknown times: its
+                        // actions are not counted and the frame's last use is unknown.
+                        self.frames[frame.0 as usize].escapes = true;
+                        return Value::of(ty);
                     }
                     let literal = frame.is_some_and(|f| self.frames[f.0 as usize].literal);
                     Value {

@@ -9,8 +9,6 @@ pub struct Lineage {
     children: Vec<Vec<FrameId>>,
     /// Sorted, deduplicated actions that run on each frame or on a frame computed from it.
     reaching: Vec<Vec<ActionId>>,
-    /// Actions whose receiver uses the frame directly.
-    direct: Vec<Vec<ActionId>>,
 }
 
 impl Lineage {
@@ -34,7 +32,7 @@ impl Lineage {
         // Parents have smaller ids than their children: walk from the last frame up.
         let mut reaching: Vec<Vec<ActionId>> = vec![Vec::new(); n];
         for index in (0..n).rev() {
-            let mut set = direct[index].clone();
+            let mut set = std::mem::take(&mut direct[index]);
             for child in &children[index] {
                 set.extend_from_slice(&reaching[child.0 as usize]);
             }
@@ -42,11 +40,7 @@ impl Lineage {
             set.dedup();
             reaching[index] = set;
         }
-        Lineage {
-            children,
-            reaching,
-            direct,
-        }
+        Lineage { children, reaching }
     }
 
     pub fn children(&self, frame: FrameId) -> &[FrameId] {
@@ -56,11 +50,6 @@ impl Lineage {
     /// Every action that runs on `frame` or on a frame computed from it.
     pub fn reaching(&self, frame: FrameId) -> &[ActionId] {
         &self.reaching[frame.0 as usize]
-    }
-
-    /// Actions whose receiver is computed from `frame` without another named frame between.
-    pub fn direct(&self, frame: FrameId) -> &[ActionId] {
-        &self.direct[frame.0 as usize]
     }
 
     /// `frame`'s ancestors (parents, their parents...), nearest first, without duplicates.

@@ -4,9 +4,10 @@
 //! Tables follow `shared/domain/spark-facts.md` (actions, transformations, reads, writers).
 
 /// What an expression evaluates to, as far as Spark is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Ty {
     /// Not a Spark value, or nothing known.
+    #[default]
     Unknown,
     /// The `SparkSession` class itself.
     SessionClass,

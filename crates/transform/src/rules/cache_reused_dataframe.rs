@@ -108,10 +108,10 @@ impl CacheReusedDataframe {
             places.join(", ")
         );
         let mut edits = self.cache_edits(ctx, frame);
-        if !edits.is_empty() {
-            if let Some(edit) = self.unpersist_edit(ctx, id, frame) {
-                edits.push(edit);
-            }
+        if !edits.is_empty()
+            && let Some(edit) = self.unpersist_edit(ctx, id, frame)
+        {
+            edits.push(edit);
         }
         let range = match frame.origin {
             FrameOrigin::Assignment { stmt, .. } => stmt.start()..stmt.start() + frame.name.len(),
