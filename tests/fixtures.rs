@@ -117,28 +117,28 @@ fn render(path: &Path, source: &str) -> (String, Option<String>) {
     (out, Some(outcome.fixed))
 }
 
-#[test]
-fn rule_fixtures() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+/// Snapshots every file matching `pattern` under `base` (relative to `tests/`) as `name@file`,
+/// then checks that CPython parses every fixed text.
+fn snapshot_files(name: &str, base: &str, pattern: &str) {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
     let fixed_dir = tempfile::tempdir().unwrap();
     let mut fixed_files = Vec::new();
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(root.join("../snapshots"));
+    settings.set_snapshot_path(tests.join("snapshots"));
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
-        insta::glob!("fixtures/*/*.py", |path| {
+        insta::glob!(base, pattern, |path| {
             let source = std::fs::read_to_string(path).unwrap();
             let (snapshot, fixed) = render(path, &source);
             if let Some(fixed) = fixed {
-                let name = path.file_name().unwrap();
-                let target = fixed_dir.path().join(name);
+                let target = fixed_dir.path().join(path.file_name().unwrap());
                 std::fs::write(&target, fixed).unwrap();
                 fixed_files.push(target);
             }
-            insta::assert_snapshot!(snapshot);
+            insta::assert_snapshot!(name, snapshot);
         });
     });
-    assert!(!fixed_files.is_empty(), "some fixture has a fix");
+    assert!(!fixed_files.is_empty(), "some file under {base} has a fix");
     // CPython must accept every fixed file too.
     let status = Command::new("python3")
         .args([
@@ -148,8 +148,18 @@ fn rule_fixtures() {
         .args(&fixed_files)
         .status()
         .expect("python3 runs (the tests need it)");
-    assert!(
-        status.success(),
-        "a fixed fixture does not parse for python3"
-    );
+    assert!(status.success(), "a fixed file under {base} does not parse for python3");
+}
+
+/// The fixtures of every rule, `tests/fixtures/<rule>/*.py`.
+#[test]
+fn rule_fixtures() {
+    snapshot_files("rule_fixtures", "fixtures", "*/*.py");
+}
+
+/// The example jobs of `examples/`, among them the seed's job: what the README's first command
+/// shows.
+#[test]
+fn example_jobs() {
+    snapshot_files("example_jobs", "../examples", "*.py");
 }
