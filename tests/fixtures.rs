@@ -148,7 +148,10 @@ fn snapshot_files(name: &str, base: &str, pattern: &str) {
         .args(&fixed_files)
         .status()
         .expect("python3 runs (the tests need it)");
-    assert!(status.success(), "a fixed file under {base} does not parse for python3");
+    assert!(
+        status.success(),
+        "a fixed file under {base} does not parse for python3"
+    );
 }
 
 /// The fixtures of every rule, `tests/fixtures/<rule>/*.py`.

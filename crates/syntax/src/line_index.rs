@@ -16,7 +16,7 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(memchr_newlines(text.as_bytes()));
+        starts.extend(line_starts_after_newlines(text.as_bytes()));
         LineIndex { starts }
     }
 
@@ -49,7 +49,7 @@ impl LineIndex {
     }
 }
 
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+fn line_starts_after_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
     bytes
         .iter()
         .enumerate()

@@ -1,5 +1,7 @@
 //! `SourceFile`: a Python text with its syntax tree, line index and style.
 
+use std::sync::OnceLock;
+
 use tree_sitter::Tree;
 
 use crate::line_index::{LineColumn, LineIndex};
@@ -13,7 +15,8 @@ pub struct SourceFile {
     text: String,
     tree: Tree,
     lines: LineIndex,
-    style: Style,
+    /// Detected on first use: only files that get a fix need it.
+    style: OnceLock<Style>,
 }
 
 impl SourceFile {
@@ -23,12 +26,11 @@ impl SourceFile {
         let text = text.into();
         let tree = parser::parse(&text);
         let lines = LineIndex::new(&text);
-        let style = Style::detect(&text);
         SourceFile {
             text,
             tree,
             lines,
-            style,
+            style: OnceLock::new(),
         }
     }
 
@@ -45,7 +47,7 @@ impl SourceFile {
     }
 
     pub fn style(&self) -> &Style {
-        &self.style
+        self.style.get_or_init(|| Style::detect(&self.text))
     }
 
     pub fn lines(&self) -> &LineIndex {

@@ -16,7 +16,7 @@ impl LineEnding {
     }
 
     fn detect(text: &str) -> Self {
-        match memchr_position(text.as_bytes(), b'\n') {
+        match text.as_bytes().iter().position(|&b| b == b'\n') {
             Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => LineEnding::CrLf,
             _ => LineEnding::Lf,
         }
@@ -56,10 +56,6 @@ fn detect_indent_unit(text: &str) -> String {
         }
     }
     " ".repeat(smallest_spaces.unwrap_or(4))
-}
-
-fn memchr_position(bytes: &[u8], needle: u8) -> Option<usize> {
-    bytes.iter().position(|&b| b == needle)
 }
 
 #[cfg(test)]

@@ -35,8 +35,9 @@ impl Edit {
     }
 }
 
-/// Whether a fix may be applied without the user asking for it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Whether a fix may be applied without the user asking for it (`safe`/`unsafe` in YAML).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Applicability {
     /// Keeps the job's results: applied by `--diff` and `--write`.
     Safe,

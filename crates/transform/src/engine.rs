@@ -59,6 +59,9 @@ impl fmt::Display for FixFailure {
 }
 
 /// The result of [`fix`].
+///
+/// On failure (`failure` is `Some`), `fixed` is the original text, `applied` is 0 and
+/// `remaining` repeats `diagnostics`: nothing was changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FixOutcome {
     /// The findings on the original text.

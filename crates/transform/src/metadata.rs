@@ -21,28 +21,12 @@ pub struct RuleMeta {
     pub name: String,
     pub summary: String,
     pub rationale: String,
-    pub safety: Safety,
+    /// `safe` or `unsafe`: the applicability of the rule's fix.
+    pub safety: Applicability,
     pub safety_reason: String,
     #[serde(default)]
     pub parameters: BTreeMap<String, Parameter>,
     pub example: Example,
-}
-
-/// The applicability of a rule's fix, as spelled in YAML.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Safety {
-    Safe,
-    Unsafe,
-}
-
-impl Safety {
-    pub fn applicability(self) -> Applicability {
-        match self {
-            Safety::Safe => Applicability::Safe,
-            Safety::Unsafe => Applicability::Unsafe,
-        }
-    }
 }
 
 /// A rule parameter with its default value.
@@ -50,7 +34,7 @@ impl Safety {
 #[serde(deny_unknown_fields)]
 pub struct Parameter {
     pub description: String,
-    pub default: serde_yaml_value::Scalar,
+    pub default: ParameterValue,
 }
 
 /// Code before and after the fix.
@@ -61,18 +45,14 @@ pub struct Example {
     pub after: String,
 }
 
-/// Scalar parameter defaults.
-pub mod serde_yaml_value {
-    use serde::Deserialize;
-
-    #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-    #[serde(untagged)]
-    pub enum Scalar {
-        Integer(i64),
-        Bool(bool),
-        Text(String),
-        List(Vec<String>),
-    }
+/// A parameter's default value.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum ParameterValue {
+    Integer(i64),
+    Bool(bool),
+    Text(String),
+    List(Vec<String>),
 }
 
 /// Why an embedded rule file is invalid.

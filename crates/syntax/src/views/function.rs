@@ -8,6 +8,8 @@ use crate::kinds;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Parameter<'t> {
     pub name: &'t str,
+    /// The whole parameter (`df: DataFrame = None`).
+    pub node: SyntaxNode<'t>,
     pub annotation: Option<SyntaxNode<'t>>,
     pub default: Option<SyntaxNode<'t>>,
     /// `*args` or `**kwargs`.
@@ -50,6 +52,7 @@ impl<'t> FunctionDef<'t> {
             .filter_map(|p| {
                 let plain = |name: &'t str| Parameter {
                     name,
+                    node: p,
                     annotation: None,
                     default: None,
                     is_variadic: false,

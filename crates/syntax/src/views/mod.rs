@@ -152,8 +152,9 @@ impl<'t> SyntaxNode<'t> {
     pub fn unparenthesized(&self) -> Self {
         let mut node = *self;
         while node.is(kinds::PARENTHESIZED_EXPRESSION) {
-            match node.children().next() {
-                Some(inner) if node.children().count() == 1 => node = inner,
+            let mut inner = node.children();
+            match (inner.next(), inner.next()) {
+                (Some(only), None) => node = only,
                 _ => break,
             }
         }

@@ -8,6 +8,7 @@ use sparkfix_syntax::views::{
     Argument, Block, Call, Chain, ElseBranch, FunctionDef, IfStmt, Parameter, Stmt,
 };
 
+use super::lineage;
 use super::spark_api::{self, Step, Ty};
 use super::{Action, Frame, FrameId, FrameOrigin, Runs, ScopeId, SparkModel};
 
@@ -20,6 +21,14 @@ const MAX_DEPTH: usize = 200;
 enum Binding {
     Value { ty: Ty, frame: Option<FrameId> },
     Function(usize),
+}
+
+impl Binding {
+    /// A name sparkfix knows nothing about (an import, a class, a loop variable...).
+    const UNKNOWN: Binding = Binding::Value {
+        ty: Ty::Unknown,
+        frame: None,
+    };
 }
 
 #[derive(Debug, Default)]
@@ -216,23 +225,11 @@ impl<'t> Builder<'t> {
                 }
                 self.runs = outer_runs;
                 self.scope = outer_scope;
-                self.bind(
-                    class.name(),
-                    Binding::Value {
-                        ty: Ty::Unknown,
-                        frame: None,
-                    },
-                );
+                self.bind(class.name(), Binding::UNKNOWN);
             }
             Stmt::Import(import) => {
                 for module in import.modules() {
-                    self.bind(
-                        module.bound_name(),
-                        Binding::Value {
-                            ty: Ty::Unknown,
-                            frame: None,
-                        },
-                    );
+                    self.bind(module.bound_name(), Binding::UNKNOWN);
                 }
             }
             Stmt::ImportFrom(import) => {
@@ -338,13 +335,7 @@ impl<'t> Builder<'t> {
 
     fn bind_unknown(&mut self, target: SyntaxNode<'t>) {
         for name in target.target_names() {
-            self.bind(
-                name,
-                Binding::Value {
-                    ty: Ty::Unknown,
-                    frame: None,
-                },
-            );
+            self.bind(name, Binding::UNKNOWN);
         }
     }
 
@@ -422,13 +413,7 @@ impl<'t> Builder<'t> {
             annotation.is_some_and(|a| a == "DataFrame" || a.ends_with(".DataFrame"));
         let is_self = index == 0 && (param.name == "self" || param.name == "cls");
         if param.is_variadic || is_self {
-            self.bind(
-                param.name,
-                Binding::Value {
-                    ty: Ty::Unknown,
-                    frame: None,
-                },
-            );
+            self.bind(param.name, Binding::UNKNOWN);
             return None;
         }
         if annotation.is_some_and(|a| a.ends_with("SparkSession"))
@@ -444,19 +429,16 @@ impl<'t> Builder<'t> {
             return None;
         }
         if !is_frame_annotation && annotation.is_some() {
-            self.bind(
-                param.name,
-                Binding::Value {
-                    ty: Ty::Unknown,
-                    frame: None,
-                },
-            );
+            self.bind(param.name, Binding::UNKNOWN);
             return None;
         }
         let id = self.new_frame(Frame {
             name: param.name,
             scope: self.scope,
-            origin: FrameOrigin::Parameter { function: def },
+            origin: FrameOrigin::Parameter {
+                function: def,
+                parameter: param.node,
+            },
             block: self.block,
             parents: Vec::new(),
             streaming: false,
@@ -505,7 +487,7 @@ impl<'t> Builder<'t> {
             if !value.ty.is_frame() {
                 continue;
             }
-            let roots = self.roots(&value.frames);
+            let roots = lineage::with_ancestors(&self.frames, &value.frames);
             let from_params: Vec<usize> = function
                 .params
                 .iter()
@@ -534,19 +516,6 @@ impl<'t> Builder<'t> {
             }
         }
         reached
-    }
-
-    /// The given frames and all their ancestors.
-    fn roots(&self, frames: &[FrameId]) -> Vec<FrameId> {
-        let mut seen = Vec::new();
-        let mut stack = frames.to_vec();
-        while let Some(next) = stack.pop() {
-            if !seen.contains(&next) {
-                seen.push(next);
-                stack.extend_from_slice(&self.frames[next.0 as usize].parents);
-            }
-        }
-        seen
     }
 
     // ----- expressions -----

@@ -1,7 +1,7 @@
 //! Lineage queries over a [`SparkModel`]: children, ancestors, and the actions that reach each
 //! frame.
 
-use super::{ActionId, FrameId, SparkModel};
+use super::{ActionId, Frame, FrameId, SparkModel};
 
 /// Derived lineage facts, computed once per model.
 #[derive(Debug)]
@@ -52,17 +52,9 @@ impl Lineage {
         &self.reaching[frame.0 as usize]
     }
 
-    /// `frame`'s ancestors (parents, their parents...), nearest first, without duplicates.
+    /// `frame`'s ancestors (parents, their parents...), without duplicates.
     pub fn ancestors(&self, model: &SparkModel<'_>, frame: FrameId) -> Vec<FrameId> {
-        let mut seen = Vec::new();
-        let mut stack = model.frame(frame).parents.clone();
-        while let Some(next) = stack.pop() {
-            if !seen.contains(&next) {
-                seen.push(next);
-                stack.extend_from_slice(&model.frame(next).parents);
-            }
-        }
-        seen
+        with_ancestors(&model.frames, &model.frame(frame).parents)
     }
 
     /// `frame`'s descendants, without duplicates.
@@ -77,4 +69,17 @@ impl Lineage {
         }
         seen
     }
+}
+
+/// `start` and every ancestor of those frames, without duplicates.
+pub(super) fn with_ancestors(frames: &[Frame<'_>], start: &[FrameId]) -> Vec<FrameId> {
+    let mut seen = Vec::new();
+    let mut stack = start.to_vec();
+    while let Some(next) = stack.pop() {
+        if !seen.contains(&next) {
+            seen.push(next);
+            stack.extend_from_slice(&frames[next.0 as usize].parents);
+        }
+    }
+    seen
 }

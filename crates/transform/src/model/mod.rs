@@ -35,7 +35,10 @@ pub enum FrameOrigin<'t> {
         value: SyntaxNode<'t>,
     },
     /// A parameter of a function.
-    Parameter { function: FunctionDef<'t> },
+    Parameter {
+        function: FunctionDef<'t>,
+        parameter: SyntaxNode<'t>,
+    },
 }
 
 /// A name bound to a Spark DataFrame at one place (each assignment is a new frame).
@@ -70,7 +73,7 @@ impl Frame<'_> {
     pub fn definition(&self) -> SyntaxNode<'_> {
         match self.origin {
             FrameOrigin::Assignment { stmt, .. } => stmt,
-            FrameOrigin::Parameter { function } => function.syntax(),
+            FrameOrigin::Parameter { parameter, .. } => parameter,
         }
     }
 }

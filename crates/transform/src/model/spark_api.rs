@@ -55,8 +55,10 @@ pub enum Step {
     Unpersist,
 }
 
-/// Names that hold a SparkSession by convention: `spark` in notebooks and jobs, `self.spark`...
-pub const SESSION_NAMES: &[&str] = &["spark", "spark_session", "sparkSession", "session"];
+/// Names that hold a SparkSession by convention: `spark` in notebooks and jobs, `self.spark`,
+/// `glueContext.spark_session`, `df.sparkSession`. A bare `session` is not one of them: Snowpark,
+/// SQLAlchemy and HTTP clients use that name for objects with `table`/`sql`/`count` methods.
+pub const SESSION_NAMES: &[&str] = &["spark", "spark_session", "sparkSession"];
 
 /// Methods of `SparkSession` that return a DataFrame.
 const SESSION_READS: &[&str] = &["table", "sql", "createDataFrame", "range"];
@@ -266,8 +268,7 @@ pub fn step(ty: Ty, name: &str, called: bool) -> Step {
         (Ty::Unknown, false) if name == "read" => To(Ty::Reader),
         (Ty::Unknown, false) if name == "readStream" => To(Ty::StreamReader),
         (Ty::Unknown, false) if has(SESSION_NAMES, name) => To(Ty::Session),
-        (Ty::Unknown | Ty::DataFrame, false) if name == "sparkSession" => To(Ty::Session),
-        (Ty::Unknown, false) if name == "spark_session" => To(Ty::Session),
+        (Ty::DataFrame, false) if name == "sparkSession" => To(Ty::Session),
         (Ty::Unknown, false) if name == "create_dynamic_frame" => To(Ty::DynamicFrameReader),
         (Ty::SessionClass, false) if name == "builder" => To(Ty::SessionBuilder),
         (Ty::SessionClass, true) if name == "getActiveSession" || name == "active" => {

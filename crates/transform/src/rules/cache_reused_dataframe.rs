@@ -115,7 +115,7 @@ impl CacheReusedDataframe {
         }
         let range = match frame.origin {
             FrameOrigin::Assignment { stmt, .. } => stmt.start()..stmt.start() + frame.name.len(),
-            FrameOrigin::Parameter { function } => function.syntax().range(),
+            FrameOrigin::Parameter { parameter, .. } => parameter.range(),
         };
         ctx.diagnostic(self, range, message, edits)
     }
@@ -127,7 +127,7 @@ impl CacheReusedDataframe {
             FrameOrigin::Assignment { value, .. } => {
                 append_method_call(ctx.file, value, ".cache()")
             }
-            FrameOrigin::Parameter { function } => {
+            FrameOrigin::Parameter { function, .. } => {
                 let Some(body) = function.body() else {
                     return Vec::new();
                 };

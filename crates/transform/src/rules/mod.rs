@@ -50,7 +50,7 @@ impl RuleContext<'_, '_> {
                 column: position.column,
             },
             message,
-            fix: Fix::new(edits, meta.safety.applicability()),
+            fix: Fix::new(edits, meta.safety),
         }
     }
 
