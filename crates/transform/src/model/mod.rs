@@ -56,6 +56,8 @@ pub struct Frame<'t> {
     /// Cached or persisted where defined or by a later `cache()`/`persist()`, or computed from an
     /// unnamed cached plan.
     pub cached: bool,
+    /// Assigned another named frame as it is (`b = a`): caching it caches that frame's plan.
+    pub alias: bool,
     /// Computed only from literal data (`createDataFrame([...])`, `range(n)`): nothing to save
     /// by caching it.
     pub literal: bool,
@@ -69,6 +71,12 @@ pub struct Frame<'t> {
 }
 
 impl Frame<'_> {
+    /// Whether this code owns the frame's plan, so that it may unpersist it: not a parameter
+    /// (the caller's frame, which the caller may have cached) and not an alias of another frame.
+    pub fn owns_plan(&self) -> bool {
+        !self.alias && matches!(self.origin, FrameOrigin::Assignment { .. })
+    }
+
     /// Where the frame's definition starts, for messages.
     pub fn definition(&self) -> SyntaxNode<'_> {
         match self.origin {

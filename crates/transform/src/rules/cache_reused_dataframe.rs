@@ -157,13 +157,17 @@ impl CacheReusedDataframe {
     }
 
     /// `name.unpersist()` after the statement of the frame's block that contains the last action
-    /// reaching it; `None` when the frame escapes or the name is rebound before that point.
+    /// reaching it; `None` when the frame escapes, is not this code's own (a parameter, an alias),
+    /// or the name is rebound before that point.
     fn unpersist_edit(
         &self,
         ctx: &RuleContext<'_, '_>,
         id: FrameId,
         frame: &Frame<'_>,
     ) -> Option<Edit> {
+        if !frame.owns_plan() {
+            return None;
+        }
         let model = ctx.model;
         let family: Vec<FrameId> = std::iter::once(id)
             .chain(ctx.lineage.descendants(id))
