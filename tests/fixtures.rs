@@ -131,7 +131,13 @@ fn snapshot_files(name: &str, base: &str, pattern: &str) {
             let source = std::fs::read_to_string(path).unwrap();
             let (snapshot, fixed) = render(path, &source);
             if let Some(fixed) = fixed {
-                let target = fixed_dir.path().join(path.file_name().unwrap());
+                // Fixtures of different rules may share a file name: keep each one apart.
+                let unique = format!(
+                    "{}_{}",
+                    fixed_files.len(),
+                    path.file_name().unwrap().to_string_lossy()
+                );
+                let target = fixed_dir.path().join(unique);
                 std::fs::write(&target, fixed).unwrap();
                 fixed_files.push(target);
             }

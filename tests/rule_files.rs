@@ -38,3 +38,20 @@ fn every_rule_yaml_file_is_embedded_and_documented() {
         );
     }
 }
+
+#[test]
+fn every_rule_example_is_what_the_fix_does() {
+    for meta in sparkfix_transform::all_metadata() {
+        let settings = sparkfix_transform::Settings {
+            unsafe_fixes: true,
+            ..Default::default()
+        };
+        let outcome = sparkfix_transform::fix(&meta.example.before, &settings)
+            .unwrap_or_else(|e| panic!("rules/{}.yaml: example: {e:?}", meta.name));
+        assert_eq!(
+            outcome.fixed, meta.example.after,
+            "rules/{}.yaml: the fix of `example.before` is not `example.after`",
+            meta.name
+        );
+    }
+}

@@ -131,6 +131,7 @@ impl Args {
             settings: Settings {
                 target_spark: self.target_spark,
                 unsafe_fixes: self.unsafe_fixes,
+                ..Settings::default()
             },
             input,
             exclude: self.exclude,

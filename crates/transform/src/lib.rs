@@ -12,6 +12,7 @@ mod metadata;
 pub mod model;
 pub mod rules;
 mod settings;
+mod table_sizes;
 
 pub use diagnostic::{Diagnostic, Location};
 pub use edit::{Applicability, Edit, Fix};
@@ -20,3 +21,4 @@ pub use engine::{
 };
 pub use metadata::{RULE_FILES, RuleMeta, all_metadata};
 pub use settings::{Settings, SparkVersion, SparkVersionError};
+pub use table_sizes::{MeasuredSize, TableSizes, human_bytes};

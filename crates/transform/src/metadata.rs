@@ -8,10 +8,16 @@ use serde::Deserialize;
 use crate::edit::Applicability;
 
 /// The embedded YAML file of each rule, by rule name.
-pub const RULE_FILES: &[(&str, &str)] = &[(
-    "cache-reused-dataframe",
-    include_str!("../../../rules/cache-reused-dataframe.yaml"),
-)];
+pub const RULE_FILES: &[(&str, &str)] = &[
+    (
+        "cache-reused-dataframe",
+        include_str!("../../../rules/cache-reused-dataframe.yaml"),
+    ),
+    (
+        "broadcast-small-table",
+        include_str!("../../../rules/broadcast-small-table.yaml"),
+    ),
+];
 
 /// One rule's documentation and parameters, as written in its YAML file.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -53,6 +59,37 @@ pub enum ParameterValue {
     Bool(bool),
     Text(String),
     List(Vec<String>),
+}
+
+impl RuleMeta {
+    /// The value of the parameter `name`: its default from the YAML file.
+    ///
+    /// Panics when the file does not define it: a rule asking for an undeclared parameter is a
+    /// bug that the rule's tests catch.
+    pub fn parameter(&self, name: &str) -> &ParameterValue {
+        match self.parameters.get(name) {
+            Some(parameter) => &parameter.default,
+            None => panic!("rules/{}.yaml declares no parameter `{name}`", self.name),
+        }
+    }
+}
+
+impl ParameterValue {
+    /// The list of strings, or the single string as a list of one; empty for other values.
+    pub fn as_list(&self) -> &[String] {
+        match self {
+            ParameterValue::List(items) => items,
+            ParameterValue::Text(text) => std::slice::from_ref(text),
+            _ => &[],
+        }
+    }
+
+    pub fn as_integer(&self) -> Option<i64> {
+        match self {
+            ParameterValue::Integer(value) => Some(*value),
+            _ => None,
+        }
+    }
 }
 
 /// Why an embedded rule file is invalid.

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::table_sizes::TableSizes;
+
 /// A Spark `major.minor` version, as given to `--target-spark`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SparkVersion {
@@ -84,6 +86,8 @@ pub struct Settings {
     pub target_spark: SparkVersion,
     /// Whether fixes marked unsafe are applied too.
     pub unsafe_fixes: bool,
+    /// Measured table sizes, which override what rules guess from names.
+    pub table_sizes: TableSizes,
 }
 
 #[cfg(test)]

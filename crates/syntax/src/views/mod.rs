@@ -6,6 +6,7 @@ mod expr;
 mod function;
 mod import;
 mod stmt;
+mod string;
 
 use std::ops::Range;
 
@@ -17,7 +18,7 @@ use crate::walk::Preorder;
 pub use chain::{Chain, Link};
 pub use expr::{Argument, Arguments, Attribute, Call};
 pub use function::{ClassDef, FunctionDef, Parameter};
-pub use import::{Import, ImportFrom, ImportedName, ModuleImport};
+pub use import::{Import, ImportFrom, ImportedName, ModuleImport, NameUse};
 pub use stmt::{
     Assignment, Block, ElseBranch, ForStmt, IfStmt, MatchStmt, Stmt, TryStmt, WhileStmt, WithStmt,
 };

@@ -1,10 +1,13 @@
 //! Builders of edits that follow the file's style: appending a method call to an expression,
-//! inserting a statement after or before another one.
+//! inserting a statement after or before another one, referring to a module member (with the
+//! import it needs).
 
 mod append_call;
+mod import_member;
 mod insert_statement;
 
 pub use append_call::append_method_call;
+pub use import_member::reference_member;
 pub use insert_statement::{insert_after_statement, insert_before_statement};
 
 use sparkfix_syntax::SourceFile;

@@ -5,12 +5,13 @@ use std::collections::HashMap;
 
 use sparkfix_syntax::SyntaxNode;
 use sparkfix_syntax::views::{
-    Argument, Block, Call, Chain, ElseBranch, FunctionDef, IfStmt, Parameter, Stmt,
+    Argument, Block, Call, Chain, ElseBranch, FunctionDef, IfStmt, Link, Parameter, Stmt,
 };
 
 use super::lineage;
+use super::size::{SizeFacts, Source};
 use super::spark_api::{self, Step, Ty};
-use super::{Action, Frame, FrameId, FrameOrigin, Runs, ScopeId, SparkModel};
+use super::{Action, Frame, FrameId, FrameOrigin, Join, JoinSide, Runs, ScopeId, SparkModel};
 
 /// Expressions nested deeper than this are not followed (keeps the stack bounded on
 /// adversarial input; Python itself refuses much shallower nesting).
@@ -18,14 +19,24 @@ const MAX_DEPTH: usize = 200;
 
 /// What a name is bound to in a scope.
 #[derive(Debug, Clone, Copy)]
-enum Binding {
-    Value { ty: Ty, frame: Option<FrameId> },
+enum Binding<'t> {
+    Value {
+        ty: Ty,
+        frame: Option<FrameId>,
+    },
     Function(usize),
+    /// A string literal (a path or table name constant).
+    Text(SyntaxNode<'t>),
+    /// An imported module (`import a.b as m`: `a.b`) or name (`from a.b import n`: `a.b`, `n`).
+    Import {
+        module: &'t str,
+        name: Option<&'t str>,
+    },
 }
 
-impl Binding {
+impl<'t> Binding<'t> {
     /// A name sparkfix knows nothing about (an import, a class, a loop variable...).
-    const UNKNOWN: Binding = Binding::Value {
+    const UNKNOWN: Binding<'t> = Binding::Value {
         ty: Ty::Unknown,
         frame: None,
     };
@@ -36,7 +47,7 @@ struct Scope<'t> {
     parent: Option<ScopeId>,
     /// Class bodies are skipped when a nested function looks a name up.
     is_class: bool,
-    names: HashMap<&'t str, Binding>,
+    names: HashMap<&'t str, Binding<'t>>,
 }
 
 /// What a call of a function of this file does with its arguments.
@@ -54,7 +65,7 @@ struct FunctionSummary {
 
 /// The value of an expression.
 #[derive(Debug, Clone, Default)]
-struct Value {
+struct Value<'t> {
     ty: Ty,
     /// Named frames the value is computed from directly.
     frames: Vec<FrameId>,
@@ -64,9 +75,18 @@ struct Value {
     cached: bool,
     /// Computed only from literal data (`createDataFrame([...])`, `range(n)`): cheap to recompute.
     literal: bool,
+    /// Carries a broadcast hint (`broadcast(df)`, `df.hint("broadcast")`).
+    hinted: bool,
+    /// What is known of its size (only for DataFrames narrowed since their read). Boxed to keep
+    /// the evaluator's stack frames small on deeply nested input.
+    size: Option<Box<SizeFacts<'t>>>,
+    /// The string literal it is (for paths and table names).
+    text: Option<SyntaxNode<'t>>,
+    /// A DataFrame of an outer scope computed from an unannotated parameter.
+    assumed: bool,
 }
 
-impl Value {
+impl Value<'_> {
     fn of(ty: Ty) -> Self {
         Value {
             ty,
@@ -76,22 +96,23 @@ impl Value {
 }
 
 /// The function being analysed, to collect what it returns.
-struct FunctionFrame {
+struct FunctionFrame<'t> {
     params: Vec<Option<FrameId>>,
-    returned: Vec<Value>,
+    returned: Vec<Value<'t>>,
     first_action: usize,
 }
 
 pub(super) struct Builder<'t> {
     frames: Vec<Frame<'t>>,
     actions: Vec<Action<'t>>,
+    joins: Vec<Join<'t>>,
     scopes: Vec<Scope<'t>>,
     summaries: Vec<FunctionSummary>,
     scope: ScopeId,
     runs: Runs,
     block: Option<SyntaxNode<'t>>,
     depth: usize,
-    function: Option<FunctionFrame>,
+    function: Option<FunctionFrame<'t>>,
 }
 
 impl<'t> Builder<'t> {
@@ -99,6 +120,7 @@ impl<'t> Builder<'t> {
         Builder {
             frames: Vec::new(),
             actions: Vec::new(),
+            joins: Vec::new(),
             scopes: vec![Scope::default()],
             summaries: Vec::new(),
             scope: ScopeId(0),
@@ -116,6 +138,7 @@ impl<'t> Builder<'t> {
         SparkModel {
             frames: self.frames,
             actions: self.actions,
+            joins: self.joins,
         }
     }
 
@@ -229,18 +252,37 @@ impl<'t> Builder<'t> {
             }
             Stmt::Import(import) => {
                 for module in import.modules() {
-                    self.bind(module.bound_name(), Binding::UNKNOWN);
+                    let bound = module.bound_name();
+                    // `import a.b` binds `a`, the top package; `import a.b as m` binds `a.b`.
+                    let path = if module.alias.is_some() {
+                        module.module
+                    } else {
+                        bound
+                    };
+                    self.bind(
+                        bound,
+                        Binding::Import {
+                            module: path,
+                            name: None,
+                        },
+                    );
                 }
             }
             Stmt::ImportFrom(import) => {
+                let module = import.module();
                 for name in import.names() {
-                    let bound = name.bound_name();
-                    let ty = if name.name == "SparkSession" {
-                        Ty::SessionClass
+                    let binding = if name.name == "SparkSession" && is_spark_sql_module(module) {
+                        Binding::Value {
+                            ty: Ty::SessionClass,
+                            frame: None,
+                        }
                     } else {
-                        Ty::Unknown
+                        Binding::Import {
+                            module,
+                            name: Some(name.name),
+                        }
                     };
-                    self.bind(bound, Binding::Value { ty, frame: None });
+                    self.bind(name.bound_name(), binding);
                 }
             }
             Stmt::AugAssign(node) | Stmt::Other(node) => {
@@ -271,7 +313,7 @@ impl<'t> Builder<'t> {
         &mut self,
         target: SyntaxNode<'t>,
         stmt: SyntaxNode<'t>,
-        (value_node, value): &(SyntaxNode<'t>, Value),
+        (value_node, value): &(SyntaxNode<'t>, Value<'t>),
     ) {
         let Some(name) = target.as_name() else {
             // `self.x = df`, `d[k] = df`, `a, b = ...`: not followed.
@@ -296,6 +338,8 @@ impl<'t> Builder<'t> {
                 escapes: false,
                 returned: false,
                 assumed: false,
+                hinted: value.hinted,
+                size: Some(value.size.clone().unwrap_or_default().named(name)),
             });
             self.bind(
                 name,
@@ -304,6 +348,8 @@ impl<'t> Builder<'t> {
                     frame: Some(id),
                 },
             );
+        } else if let Some(text) = value.text {
+            self.bind(name, Binding::Text(text));
         } else {
             let ty = if value.ty == Ty::Unknown && spark_api::SESSION_NAMES.contains(&name) {
                 Ty::Session
@@ -340,13 +386,13 @@ impl<'t> Builder<'t> {
         }
     }
 
-    fn bind(&mut self, name: &'t str, binding: Binding) {
+    fn bind(&mut self, name: &'t str, binding: Binding<'t>) {
         self.scopes[self.scope.0 as usize]
             .names
             .insert(name, binding);
     }
 
-    fn lookup(&self, name: &str) -> Option<(Binding, ScopeId)> {
+    fn lookup(&self, name: &str) -> Option<(Binding<'t>, ScopeId)> {
         let mut scope = Some(self.scope);
         let mut first = true;
         while let Some(id) = scope {
@@ -360,6 +406,45 @@ impl<'t> Builder<'t> {
             scope = data.parent;
         }
         None
+    }
+
+    /// Whether the annotation `annotation` names pyspark's class `class` (`DataFrame`,
+    /// `SparkSession`) as the file imports it: `DataFrame` from `pyspark.sql`, `sql.DataFrame`,
+    /// `pyspark.sql.DataFrame`. A bare name that nothing binds counts (a notebook, a star
+    /// import); `pd.DataFrame` or a `DataFrame` imported from pandas does not.
+    fn names_spark_class(&self, annotation: &str, class: &str) -> bool {
+        let (qualifier, last) = match annotation.rsplit_once('.') {
+            Some((qualifier, last)) => (Some(qualifier.trim()), last.trim()),
+            None => (None, annotation.trim()),
+        };
+        if last != class {
+            return false;
+        }
+        let Some(qualifier) = qualifier else {
+            return match self.lookup(class) {
+                None => true,
+                Some((Binding::Import { module, .. }, _)) => is_spark_sql_module(module),
+                Some((Binding::Value { ty, .. }, _)) => ty == Ty::SessionClass,
+                Some(_) => false,
+            };
+        };
+        let (first, rest) = qualifier.split_once('.').unwrap_or((qualifier, ""));
+        let path = match self.lookup(first) {
+            Some((Binding::Import { module, name }, _)) => {
+                let mut path = module.to_owned();
+                if let Some(name) = name {
+                    path.push('.');
+                    path.push_str(name);
+                }
+                if !rest.is_empty() {
+                    path.push('.');
+                    path.push_str(rest);
+                }
+                path
+            }
+            _ => qualifier.to_owned(),
+        };
+        is_spark_sql_module(&path)
     }
 
     fn enter_scope(&mut self, is_class: bool) -> ScopeId {
@@ -411,13 +496,13 @@ impl<'t> Builder<'t> {
     ) -> Option<FrameId> {
         let annotation = param.annotation.map(|a| a.text().trim_matches(['"', '\'']));
         let is_frame_annotation =
-            annotation.is_some_and(|a| a == "DataFrame" || a.ends_with(".DataFrame"));
+            annotation.is_some_and(|a| self.names_spark_class(a, "DataFrame"));
         let is_self = index == 0 && (param.name == "self" || param.name == "cls");
         if param.is_variadic || is_self {
             self.bind(param.name, Binding::UNKNOWN);
             return None;
         }
-        if annotation.is_some_and(|a| a.ends_with("SparkSession"))
+        if annotation.is_some_and(|a| self.names_spark_class(a, "SparkSession"))
             || (annotation.is_none() && spark_api::SESSION_NAMES.contains(&param.name))
         {
             self.bind(
@@ -449,6 +534,8 @@ impl<'t> Builder<'t> {
             escapes: false,
             returned: false,
             assumed: !is_frame_annotation,
+            hinted: false,
+            size: Some(SizeFacts::default().named(param.name)),
         });
         self.bind(
             param.name,
@@ -460,7 +547,7 @@ impl<'t> Builder<'t> {
         Some(id)
     }
 
-    fn summarize(&self, def: FunctionDef<'t>, function: &FunctionFrame) -> FunctionSummary {
+    fn summarize(&self, def: FunctionDef<'t>, function: &FunctionFrame<'t>) -> FunctionSummary {
         let own_actions = &self.actions[function.first_action..];
         let mut summary = FunctionSummary::default();
         for param in &function.params {
@@ -482,9 +569,9 @@ impl<'t> Builder<'t> {
             summary.param_actions.push(runs);
             summary.param_escapes.push(escapes);
         }
-        let annotated = def
-            .return_annotation()
-            .is_some_and(|a| a.text().trim_matches(['"', '\'']).ends_with("DataFrame"));
+        let annotated = def.return_annotation().is_some_and(|a| {
+            self.names_spark_class(a.text().trim_matches(['"', '\'']), "DataFrame")
+        });
         for value in &function.returned {
             if !value.ty.is_frame() {
                 continue;
@@ -522,7 +609,7 @@ impl<'t> Builder<'t> {
 
     // ----- expressions -----
 
-    fn eval(&mut self, node: SyntaxNode<'t>) -> Value {
+    fn eval(&mut self, node: SyntaxNode<'t>) -> Value<'t> {
         if self.depth > MAX_DEPTH {
             return Value::default();
         }
@@ -532,7 +619,7 @@ impl<'t> Builder<'t> {
         value
     }
 
-    fn eval_inner(&mut self, node: SyntaxNode<'t>) -> Value {
+    fn eval_inner(&mut self, node: SyntaxNode<'t>) -> Value<'t> {
         if node.is_lambda() || node.is_definition() {
             self.nested(Runs::Maybe, |b| b.eval_parts(node));
             return Value::default();
@@ -559,72 +646,98 @@ impl<'t> Builder<'t> {
                 Some(call) => self.eval_arguments(call),
                 None => Vec::new(),
             };
-            let receiver_frames = std::mem::take(&mut value.frames);
-            let exact = value.exact.take();
-            match spark_api::step(value.ty, link.name, link.call.is_some()) {
-                Step::To(ty) => {
-                    let mut frames = if ty == Ty::Unknown {
-                        Vec::new()
-                    } else {
-                        receiver_frames
-                    };
-                    if ty == Ty::Unknown {
-                        // An unknown method: DataFrames passed to it are not followed.
-                        for arg in &args {
-                            self.escape_if_frame(arg, false);
-                        }
-                    } else if value.ty.is_frame()
-                        || matches!(value.ty, Ty::Grouped | Ty::FrameFunctions)
-                    {
-                        for arg in &args {
-                            if arg.ty.is_frame() {
-                                extend_unique(&mut frames, &arg.frames);
-                            }
+            value = self.apply_link(value, link, args);
+        }
+        value
+    }
+
+    /// The value of `value.<link>` given the link's evaluated arguments. Kept out of
+    /// [`Self::eval_inner`] so that nested expressions recurse through small stack frames.
+    #[inline(never)]
+    fn apply_link(
+        &mut self,
+        mut value: Value<'t>,
+        link: &Link<'t>,
+        args: Vec<Value<'t>>,
+    ) -> Value<'t> {
+        if let Some(hinted) = self.module_broadcast(&value, link, &args) {
+            return hinted;
+        }
+        if value.ty == Ty::DataFrame && link.name == "join" {
+            self.record_join(&value, link, &args);
+        }
+        let receiver_frames = std::mem::take(&mut value.frames);
+        let exact = value.exact.take();
+        match spark_api::step(value.ty, link.name, link.call.is_some()) {
+            Step::To(ty) => {
+                let size = size_after(&value, link, &args, ty);
+                let hinted = value.hinted && spark_api::is_narrowing(link.name)
+                    || (value.ty == Ty::DataFrame && is_broadcast_hint_call(link, &args));
+                let mut frames = if ty == Ty::Unknown {
+                    Vec::new()
+                } else {
+                    receiver_frames
+                };
+                if ty == Ty::Unknown {
+                    // An unknown method: DataFrames passed to it are not followed.
+                    for arg in &args {
+                        self.escape_if_frame(arg, false);
+                    }
+                } else if value.ty.is_frame()
+                    || matches!(value.ty, Ty::Grouped | Ty::FrameFunctions)
+                {
+                    for arg in &args {
+                        if arg.ty.is_frame() {
+                            extend_unique(&mut frames, &arg.frames);
                         }
                     }
-                    let literal = if value.ty == Ty::Session {
-                        spark_api::is_literal_source(link.name)
-                    } else {
-                        value.literal && args.iter().all(|a| !a.ty.is_frame() || a.literal)
-                    };
-                    let cached = value.cached && ty.is_frame();
-                    value = Value {
-                        ty,
-                        frames,
-                        exact: None,
-                        cached,
-                        literal: literal && ty.is_frame(),
-                    };
                 }
-                Step::Action => {
-                    self.record_action(link.name, link.node, receiver_frames, 1);
-                    value = Value::default();
+                let literal = if value.ty == Ty::Session {
+                    spark_api::is_literal_source(link.name)
+                } else {
+                    value.literal && args.iter().all(|a| !a.ty.is_frame() || a.literal)
+                };
+                let cached = value.cached && ty.is_frame();
+                value = Value {
+                    ty,
+                    frames,
+                    exact: None,
+                    cached,
+                    literal: literal && ty.is_frame(),
+                    hinted: hinted && ty.is_frame(),
+                    size,
+                    text: None,
+                    assumed: value.assumed,
+                };
+            }
+            Step::Action => {
+                self.record_action(link.name, link.node, receiver_frames, 1);
+                value = Value::default();
+            }
+            Step::Cache => {
+                if let Some(frame) = exact {
+                    self.frames[frame.0 as usize].cached = true;
                 }
-                Step::Cache => {
-                    if let Some(frame) = exact {
-                        self.frames[frame.0 as usize].cached = true;
-                    }
-                    value = Value {
-                        frames: receiver_frames,
-                        exact,
-                        cached: true,
-                        ..value
-                    };
-                }
-                Step::Unpersist => {
-                    value = Value {
-                        frames: receiver_frames,
-                        exact,
-                        ..value
-                    };
-                }
+                value = Value {
+                    frames: receiver_frames,
+                    exact,
+                    cached: true,
+                    ..value
+                };
+            }
+            Step::Unpersist => {
+                value = Value {
+                    frames: receiver_frames,
+                    exact,
+                    ..value
+                };
             }
         }
         value
     }
 
     /// The start of a chain: a name, a plain function call, or any other expression.
-    fn eval_base(&mut self, node: SyntaxNode<'t>) -> Value {
+    fn eval_base(&mut self, node: SyntaxNode<'t>) -> Value<'t> {
         if let Some(name) = node.as_name() {
             return match self.lookup(name) {
                 Some((Binding::Value { ty, frame }, scope)) => {
@@ -634,19 +747,33 @@ impl<'t> Builder<'t> {
                     {
                         // Used from a nested function, which runs at unknown times: its
                         // actions are not counted and the frame's last use is unknown.
-                        self.frames[frame.0 as usize].escapes = true;
-                        return Value::of(ty);
+                        let data = &mut self.frames[frame.0 as usize];
+                        data.escapes = true;
+                        return Value {
+                            hinted: data.hinted,
+                            size: data.size.clone().map(Box::new),
+                            assumed: data.assumed,
+                            ..Value::of(ty)
+                        };
                     }
-                    let literal = frame.is_some_and(|f| self.frames[f.0 as usize].literal);
+                    let data = frame.map(|f| &self.frames[f.0 as usize]);
                     Value {
                         ty,
                         frames: frame.into_iter().collect(),
                         exact: frame,
                         cached: false,
-                        literal,
+                        literal: data.is_some_and(|d| d.literal),
+                        hinted: data.is_some_and(|d| d.hinted),
+                        size: data.and_then(|d| d.size.clone()).map(Box::new),
+                        text: None,
+                        assumed: false,
                     }
                 }
-                Some((Binding::Function(_), _)) => Value::default(),
+                Some((Binding::Text(text), _)) => Value {
+                    text: Some(text),
+                    ..Value::default()
+                },
+                Some((Binding::Function(_) | Binding::Import { .. }, _)) => Value::default(),
                 None if name == "SparkSession" => Value::of(Ty::SessionClass),
                 None if spark_api::SESSION_NAMES.contains(&name) => Value::of(Ty::Session),
                 None => Value::default(),
@@ -656,11 +783,17 @@ impl<'t> Builder<'t> {
             return self.eval_function_call(call);
         }
         self.eval_parts(node);
+        if node.string_template().is_some() {
+            return Value {
+                text: Some(node),
+                ..Value::default()
+            };
+        }
         Value::default()
     }
 
     /// `name(args)` or `expr(args)` where the callee is not a method.
-    fn eval_function_call(&mut self, call: Call<'t>) -> Value {
+    fn eval_function_call(&mut self, call: Call<'t>) -> Value<'t> {
         let args = self.eval_arguments(call);
         let Some(name) = call.function_name() else {
             self.eval(call.function());
@@ -671,15 +804,19 @@ impl<'t> Builder<'t> {
         };
         match self.lookup(name) {
             Some((Binding::Function(index), _)) => self.call_summary(call, name, index, &args),
+            // `broadcast(df)` from pyspark (imported, star-imported or predefined); not another
+            // module's function of that name.
+            Some((Binding::Import { module, .. }, _))
+                if spark_api::is_frame_passthrough_function(name)
+                    && !is_spark_sql_module(module) =>
+            {
+                for arg in &args {
+                    self.escape_if_frame(arg, false);
+                }
+                Value::default()
+            }
             _ if spark_api::is_frame_passthrough_function(name) => {
-                let mut value = Value::of(Ty::DataFrame);
-                for arg in args.iter().filter(|a| a.ty == Ty::DataFrame) {
-                    extend_unique(&mut value.frames, &arg.frames);
-                }
-                if value.frames.is_empty() && !args.iter().any(|a| a.ty == Ty::DataFrame) {
-                    return Value::default();
-                }
-                value
+                hinted_frame(&args).unwrap_or_default()
             }
             _ if spark_api::is_action_function(name) => {
                 for arg in args.iter().filter(|a| a.ty == Ty::DataFrame) {
@@ -702,10 +839,10 @@ impl<'t> Builder<'t> {
         call: Call<'t>,
         name: &'t str,
         index: usize,
-        args: &[Value],
-    ) -> Value {
+        args: &[Value<'t>],
+    ) -> Value<'t> {
         let summary = self.summaries[index].clone();
-        let positional: Vec<(usize, &Value)> = call
+        let positional: Vec<(usize, &Value<'t>)> = call
             .arguments()
             .all()
             .iter()
@@ -748,12 +885,14 @@ impl<'t> Builder<'t> {
         result
     }
 
-    fn eval_arguments(&mut self, call: Call<'t>) -> Vec<Value> {
-        call.arguments()
-            .all()
-            .into_iter()
-            .map(|arg| self.eval(arg.value()))
-            .collect()
+    fn eval_arguments(&mut self, call: Call<'t>) -> Vec<Value<'t>> {
+        // A plain loop: iterator adapters add stack frames to every level of nested calls.
+        let arguments = call.arguments().all();
+        let mut values = Vec::with_capacity(arguments.len());
+        for argument in arguments {
+            values.push(self.eval(argument.value()));
+        }
+        values
     }
 
     /// Evaluates every child expression of a node that is not a chain (operators, literals,
@@ -776,7 +915,55 @@ impl<'t> Builder<'t> {
         self.depth -= 1;
     }
 
-    fn escape_if_frame(&mut self, value: &Value, returned: bool) {
+    /// `F.broadcast(df)`, `functions.broadcast(df)`: a module function that hints its argument.
+    fn module_broadcast(
+        &mut self,
+        module: &Value<'t>,
+        link: &Link<'t>,
+        args: &[Value<'t>],
+    ) -> Option<Value<'t>> {
+        let is_module_function = module.ty == Ty::Unknown
+            && link.call.is_some()
+            && spark_api::is_frame_passthrough_function(link.name);
+        if !is_module_function {
+            return None;
+        }
+        hinted_frame(args)
+    }
+
+    fn record_join(&mut self, left: &Value<'t>, link: &Link<'t>, args: &[Value<'t>]) {
+        let Some(call) = link.call else {
+            return;
+        };
+        let left_assumed = left.assumed
+            || left
+                .frames
+                .iter()
+                .any(|f| self.frames[f.0 as usize].assumed);
+        let right = call
+            .arguments()
+            .all()
+            .into_iter()
+            .zip(args)
+            .find(|(argument, _)| match argument {
+                Argument::Positional(_) => true,
+                Argument::Keyword { name, .. } => *name == "other",
+                Argument::Splat(_) => false,
+            })
+            .map(|(argument, value)| JoinSide {
+                node: argument.value(),
+                ty: value.ty,
+                hinted: value.hinted,
+                size: value.size.as_deref().cloned(),
+            });
+        self.joins.push(Join {
+            call,
+            left_assumed,
+            right,
+        });
+    }
+
+    fn escape_if_frame(&mut self, value: &Value<'t>, returned: bool) {
         if !value.ty.is_frame() && !matches!(value.ty, Ty::Grouped | Ty::Writer | Ty::WriterV2) {
             return;
         }
@@ -810,12 +997,139 @@ impl<'t> Builder<'t> {
     }
 }
 
+/// The value of `broadcast(df)`: the DataFrame with a hint, or an unknown value that carries the
+/// hint when the argument is not known to be a DataFrame.
+fn hinted_frame<'t>(args: &[Value<'t>]) -> Option<Value<'t>> {
+    let mut frames = args.iter().filter(|a| a.ty == Ty::DataFrame);
+    let Some(first) = frames.next() else {
+        return Some(Value {
+            hinted: true,
+            ..Value::default()
+        });
+    };
+    let mut value = Value {
+        ty: Ty::DataFrame,
+        hinted: true,
+        size: first.size.clone(),
+        literal: first.literal,
+        assumed: first.assumed,
+        ..Value::default()
+    };
+    extend_unique(&mut value.frames, &first.frames);
+    for arg in frames {
+        extend_unique(&mut value.frames, &arg.frames);
+    }
+    Some(value)
+}
+
+/// `.hint("broadcast")` and the other broadcast hint names.
+fn is_broadcast_hint_call(link: &Link<'_>, args: &[Value<'_>]) -> bool {
+    link.name == "hint"
+        && link.call.is_some()
+        && args
+            .first()
+            .and_then(|a| a.text)
+            .and_then(|t| t.string_template())
+            .is_some_and(|name| spark_api::is_broadcast_hint(&name))
+}
+
+/// The argument at `index` or named `name`, with its value.
+fn argument<'v, 't>(
+    call: Call<'t>,
+    args: &'v [Value<'t>],
+    index: usize,
+    name: &str,
+) -> Option<(SyntaxNode<'t>, &'v Value<'t>)> {
+    let all = call.arguments().all();
+    let position = all
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| matches!(a, Argument::Positional(_)))
+        .nth(index)
+        .map(|(i, _)| i)
+        .or_else(|| {
+            all.iter()
+                .position(|a| matches!(a, Argument::Keyword { name: n, .. } if *n == name))
+        })?;
+    Some((all[position].value(), args.get(position)?))
+}
+
+/// The text of the string argument at `index` or named `name`.
+fn text_argument(call: Call<'_>, args: &[Value<'_>], index: usize, name: &str) -> Option<String> {
+    argument(call, args, index, name)?.1.text?.string_template()
+}
+
+/// What is known of the size of `receiver.<link>` when it yields a value of kind `ty`.
+fn size_after<'t>(
+    receiver: &Value<'t>,
+    link: &Link<'t>,
+    args: &[Value<'t>],
+    ty: Ty,
+) -> Option<Box<SizeFacts<'t>>> {
+    let call = link.call?;
+    let name = link.name;
+    match receiver.ty {
+        Ty::Session if name == "createDataFrame" => {
+            let (data, _) = argument(call, args, 0, "data")?;
+            data.unparenthesized().as_sequence_literal().map(|_| {
+                Box::new(SizeFacts {
+                    literal_rows: true,
+                    ..SizeFacts::default()
+                })
+            })
+        }
+        Ty::Session if name == "table" => {
+            text_argument(call, args, 0, "tableName").map(|t| read(Source::Table(t)))
+        }
+        Ty::Reader if ty == Ty::DataFrame => {
+            let source = match name {
+                "table" => Source::Table(text_argument(call, args, 0, "tableName")?),
+                "jdbc" => Source::Table(text_argument(call, args, 1, "table")?),
+                _ => Source::Path(text_argument(call, args, 0, "path")?),
+            };
+            Some(read(source))
+        }
+        Ty::DynamicFrameReader if name == "from_catalog" => {
+            let database = text_argument(call, args, 0, "database")?;
+            let table = text_argument(call, args, 1, "table_name")?;
+            Some(read(Source::Table(format!("{database}.{table}"))))
+        }
+        Ty::DynamicFrame if matches!(ty, Ty::DynamicFrame | Ty::DataFrame) => receiver.size.clone(),
+        Ty::DataFrame | Ty::Grouped if matches!(ty, Ty::DataFrame | Ty::Grouped) => {
+            let kept = if spark_api::is_narrowing(name) {
+                receiver.size.clone()
+            } else {
+                None
+            };
+            if name != "limit" {
+                return kept;
+            }
+            match argument(call, args, 0, "num").and_then(|(n, _)| n.as_integer()) {
+                Some(rows) => Some(Box::new(kept.unwrap_or_default().limited(rows))),
+                None => kept,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn read<'t>(source: Source) -> Box<SizeFacts<'t>> {
+    Box::new(SizeFacts::read(source))
+}
+
 fn extend_unique(into: &mut Vec<FrameId>, from: &[FrameId]) {
     for frame in from {
         if !into.contains(frame) {
             into.push(*frame);
         }
     }
+}
+
+/// `pyspark.sql` or one of its submodules, but not pandas-on-Spark (`pyspark.pandas`), whose
+/// `DataFrame` follows the pandas API.
+fn is_spark_sql_module(path: &str) -> bool {
+    let path: String = path.chars().filter(|c| !c.is_whitespace()).collect();
+    path == "pyspark.sql" || path.starts_with("pyspark.sql.")
 }
 
 /// `__name__ == "__main__"` (either quote, either order): the script's entry point, which runs.

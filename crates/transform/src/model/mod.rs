@@ -5,13 +5,15 @@
 
 mod builder;
 mod lineage;
+mod size;
 mod spark_api;
 
-use sparkfix_syntax::views::FunctionDef;
+use sparkfix_syntax::views::{Call, FunctionDef};
 use sparkfix_syntax::{SourceFile, SyntaxNode};
 
 pub use lineage::Lineage;
-pub use spark_api::Ty;
+pub use size::{SizeFacts, Source};
+pub use spark_api::{JoinType, Ty};
 
 /// Index of a [`Frame`] in [`SparkModel::frames`]. A parent always has a smaller id than its
 /// children.
@@ -68,6 +70,10 @@ pub struct Frame<'t> {
     pub returned: bool,
     /// Computed from an unannotated parameter: a DataFrame only if the caller passes one.
     pub assumed: bool,
+    /// Carries a broadcast hint.
+    pub hinted: bool,
+    /// What is known of its size; always holds the frame's own name.
+    pub size: Option<SizeFacts<'t>>,
 }
 
 impl Frame<'_> {
@@ -134,11 +140,35 @@ impl Action<'_> {
     }
 }
 
+/// A `DataFrame.join` call: its receiver is a batch Spark DataFrame.
+#[derive(Debug, Clone)]
+pub struct Join<'t> {
+    pub call: Call<'t>,
+    /// The receiver is computed from an unannotated parameter: a DataFrame only if every caller
+    /// passes one, so the call may be pandas' `DataFrame.join`.
+    pub left_assumed: bool,
+    /// The joined table (`other`), when given.
+    pub right: Option<JoinSide<'t>>,
+}
+
+/// The right side of a join, as the model evaluates it.
+#[derive(Debug, Clone)]
+pub struct JoinSide<'t> {
+    /// The argument expression.
+    pub node: SyntaxNode<'t>,
+    pub ty: Ty,
+    /// Already carries a broadcast hint.
+    pub hinted: bool,
+    pub size: Option<SizeFacts<'t>>,
+}
+
 /// The Spark model of a file.
 #[derive(Debug)]
 pub struct SparkModel<'t> {
     pub frames: Vec<Frame<'t>>,
     pub actions: Vec<Action<'t>>,
+    /// Every join on a batch DataFrame, in evaluation order.
+    pub joins: Vec<Join<'t>>,
 }
 
 impl<'t> SparkModel<'t> {

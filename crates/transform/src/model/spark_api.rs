@@ -349,3 +349,91 @@ pub fn is_action_function(name: &str) -> bool {
 pub fn is_literal_source(name: &str) -> bool {
     name == "createDataFrame" || name == "range"
 }
+
+/// DataFrame methods that never add rows to their receiver: a table narrowed with them stays as
+/// small as it was.
+const NARROWING: &[&str] = &[
+    "select",
+    "selectExpr",
+    "filter",
+    "where",
+    "withColumn",
+    "withColumns",
+    "withColumnRenamed",
+    "withColumnsRenamed",
+    "withMetadata",
+    "drop",
+    "dropDuplicates",
+    "drop_duplicates",
+    "distinct",
+    "sort",
+    "orderBy",
+    "sortWithinPartitions",
+    "limit",
+    "offset",
+    "coalesce",
+    "repartition",
+    "repartitionByRange",
+    "hint",
+    "sample",
+    "alias",
+    "fillna",
+    "dropna",
+    "replace",
+    "toDF",
+    "to",
+    "cache",
+    "persist",
+    "unpersist",
+    "groupBy",
+    "groupby",
+    "agg",
+];
+
+/// Whether `.name(..)` on a DataFrame (or on its grouped data) keeps it at most as large.
+pub fn is_narrowing(name: &str) -> bool {
+    has(NARROWING, name) || has(GROUPED_TO_FRAME, name)
+}
+
+/// The hint names that ask for a broadcast join (`df.hint("broadcast")`); Spark reads hint names
+/// case-insensitively.
+pub fn is_broadcast_hint(name: &str) -> bool {
+    ["broadcast", "broadcastjoin", "mapjoin"]
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(name))
+}
+
+/// A join type, as Spark parses the `how` of `DataFrame.join`: case-insensitive, underscores
+/// ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinType {
+    Inner,
+    Cross,
+    LeftOuter,
+    LeftSemi,
+    LeftAnti,
+    RightOuter,
+    FullOuter,
+}
+
+impl JoinType {
+    pub fn parse(how: &str) -> Option<JoinType> {
+        let normalized = how.to_ascii_lowercase().replace('_', "");
+        Some(match normalized.as_str() {
+            "inner" => JoinType::Inner,
+            "cross" => JoinType::Cross,
+            "left" | "leftouter" => JoinType::LeftOuter,
+            "semi" | "leftsemi" => JoinType::LeftSemi,
+            "anti" | "leftanti" => JoinType::LeftAnti,
+            "right" | "rightouter" => JoinType::RightOuter,
+            "outer" | "full" | "fullouter" => JoinType::FullOuter,
+            _ => return None,
+        })
+    }
+
+    /// Whether a broadcast hash join can build on the right side: every type but right and full
+    /// outer joins.
+    pub fn can_broadcast_right(self) -> bool {
+        !matches!(self, JoinType::RightOuter | JoinType::FullOuter)
+    }
+}

@@ -1,13 +1,15 @@
 //! The rule registry and what every rule receives: the parsed file, its Spark model, the
 //! settings and the rule's own metadata.
 
+mod broadcast_small_table;
 mod cache_reused_dataframe;
+mod name_pattern;
 
 use sparkfix_syntax::SourceFile;
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::edit::{Edit, Fix};
-use crate::metadata::RuleMeta;
+use crate::metadata::{ParameterValue, RuleMeta};
 use crate::model::{Lineage, SparkModel};
 use crate::settings::Settings;
 
@@ -19,7 +21,10 @@ pub trait Rule: Sync {
 }
 
 /// Every rule, in code order. Adding a rule = one file, one YAML file, one line here.
-pub static RULES: &[&dyn Rule] = &[&cache_reused_dataframe::CacheReusedDataframe];
+pub static RULES: &[&dyn Rule] = &[
+    &cache_reused_dataframe::CacheReusedDataframe,
+    &broadcast_small_table::BroadcastSmallTable,
+];
 
 /// What a rule reads.
 pub struct RuleContext<'a, 't> {
@@ -52,6 +57,11 @@ impl RuleContext<'_, '_> {
             message,
             fix: Fix::new(edits, meta.safety),
         }
+    }
+
+    /// The value of `rule`'s parameter `name`.
+    pub fn parameter(&self, rule: &dyn Rule, name: &str) -> &'static ParameterValue {
+        metadata_of(rule).parameter(name)
     }
 
     /// The 1-based line of a byte offset.

@@ -1,0 +1,114 @@
+//! What the model knows about the size of a DataFrame's data: the reads it comes from through
+//! transformations that never add rows, literal rows, and row limits. Rules decide from these
+//! facts (and later from measured sizes) whether a table is small.
+
+/// Where a DataFrame's rows are read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A file or folder path or URI, as written (`{}` stands for an f-string interpolation).
+    Path(String),
+    /// A table name, possibly qualified (`db.table`, `catalog.db.table`).
+    Table(String),
+}
+
+impl Source {
+    /// The identifier as written: the path or the table name.
+    pub fn identifier(&self) -> &str {
+        match self {
+            Source::Path(path) => path,
+            Source::Table(table) => table,
+        }
+    }
+
+    /// The segments a name pattern is matched against: the path's segments after the scheme and
+    /// authority (with a file's extension removed), or the table name's dot-separated parts
+    /// without backquotes.
+    pub fn segments(&self) -> Vec<&str> {
+        match self {
+            Source::Path(path) => {
+                let rest = match path.split_once("://") {
+                    // `s3://bucket/a/b`: the bucket or host is not a segment of the data's name.
+                    Some((_, rest)) => rest.split_once('/').map_or("", |(_, r)| r),
+                    None => path,
+                };
+                rest.split('/')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| {
+                        s.rsplit_once('.')
+                            .map_or(s, |(stem, _)| if stem.is_empty() { s } else { stem })
+                    })
+                    .collect()
+            }
+            Source::Table(table) => table
+                .split('.')
+                .map(|s| s.trim_matches('`'))
+                .filter(|s| !s.is_empty())
+                .collect(),
+        }
+    }
+}
+
+/// Facts about the data of a DataFrame that was only narrowed (projected, filtered, aggregated,
+/// limited) since it was read or built. A join, union or other widening step drops them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SizeFacts<'t> {
+    /// The names of the frames it was narrowed from, itself first once assigned.
+    pub names: Vec<&'t str>,
+    /// The read it comes from.
+    pub source: Option<Source>,
+    /// Built from rows written in the program (`createDataFrame([...])`).
+    pub literal_rows: bool,
+    /// At most this many rows (`.limit(n)`).
+    pub row_limit: Option<u64>,
+}
+
+impl<'t> SizeFacts<'t> {
+    pub fn read(source: Source) -> Self {
+        SizeFacts {
+            source: Some(source),
+            ..SizeFacts::default()
+        }
+    }
+
+    /// The same facts for a frame named `name`.
+    pub fn named(mut self, name: &'t str) -> Self {
+        if self.names.first() != Some(&name) {
+            self.names.insert(0, name);
+        }
+        self
+    }
+
+    /// The same facts after `.limit(rows)`.
+    pub fn limited(mut self, rows: u64) -> Self {
+        self.row_limit = Some(self.row_limit.map_or(rows, |r| r.min(rows)));
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_skip_the_scheme_and_the_bucket() {
+        let source = Source::Path("s3://ref-bucket/dimensions/products/".into());
+        assert_eq!(source.segments(), ["dimensions", "products"]);
+        let source = Source::Path("hdfs:///ref/lookup/campaigns.csv".into());
+        assert_eq!(source.segments(), ["ref", "lookup", "campaigns"]);
+        let source = Source::Path("/data/.hidden/dim_x.parquet".into());
+        assert_eq!(source.segments(), ["data", ".hidden", "dim_x"]);
+    }
+
+    #[test]
+    fn table_segments_are_its_dotted_parts() {
+        let source = Source::Table("`dw`.`dim_customer`".into());
+        assert_eq!(source.segments(), ["dw", "dim_customer"]);
+    }
+
+    #[test]
+    fn limits_keep_the_smallest() {
+        let facts = SizeFacts::default().limited(100).limited(1000);
+        assert_eq!(facts.row_limit, Some(100));
+        assert_eq!(facts.named("a").named("a").names, ["a"]);
+    }
+}

@@ -1,0 +1,173 @@
+//! SPK002 `broadcast-small-table`: broadcast the right side of a join when it is provably small.
+//!
+//! See `rules/broadcast-small-table.yaml` for what it does, why, and the fix.
+
+use sparkfix_syntax::SyntaxNode;
+
+use super::name_pattern::first_match;
+use super::{Rule, RuleContext};
+use crate::diagnostic::Diagnostic;
+use crate::edit::Edit;
+use crate::edits::reference_member;
+use crate::model::{Join, JoinSide, JoinType, SizeFacts, Source, Ty};
+use crate::table_sizes::human_bytes;
+
+pub struct BroadcastSmallTable;
+
+impl Rule for BroadcastSmallTable {
+    fn code(&self) -> &'static str {
+        "SPK002"
+    }
+
+    fn name(&self) -> &'static str {
+        "broadcast-small-table"
+    }
+
+    fn check(&self, ctx: &RuleContext<'_, '_>, out: &mut Vec<Diagnostic>) {
+        let found: Vec<(&JoinSide<'_>, Small)> = ctx
+            .model
+            .joins
+            .iter()
+            .filter(|join| honours_broadcast(join))
+            .filter_map(|join| {
+                let right = join.right.as_ref()?;
+                Some((right, self.small(ctx, right)?))
+            })
+            .collect();
+        let Some(first) = found.iter().map(|(right, _)| right.node.start()).min() else {
+            return;
+        };
+        // One way to name `broadcast` for the whole file, valid before its first use.
+        let reference = reference_member(ctx.file, "pyspark.sql.functions", "broadcast", first);
+        for (right, small) in found {
+            let node = right.node;
+            let mut edits = vec![
+                Edit::insert(node.start(), format!("{}(", reference.expr)),
+                Edit::insert(node.end(), ")"),
+            ];
+            edits.extend(reference.edit.clone());
+            let message = format!(
+                "Broadcast {} in this join: {}",
+                describe(node),
+                small.reason
+            );
+            out.push(ctx.diagnostic(self, node.range(), message, edits));
+        }
+    }
+}
+
+/// Why the right side counts as small.
+struct Small {
+    reason: String,
+}
+
+impl BroadcastSmallTable {
+    /// Whether the right side is provably small, and why. A measured size decides alone; without
+    /// one, names, sources, literal rows and row limits are the evidence.
+    fn small(&self, ctx: &RuleContext<'_, '_>, right: &JoinSide<'_>) -> Option<Small> {
+        if right.hinted || right.ty == Ty::StreamingFrame {
+            return None;
+        }
+        let facts = right.size.clone().unwrap_or_default();
+        if let Some(source) = &facts.source
+            && let Some(measured) = ctx.settings.table_sizes.get(source.identifier())
+        {
+            let limit = ctx
+                .parameter(self, "max_broadcast_bytes")
+                .as_integer()
+                .unwrap_or(0)
+                .max(0) as u64;
+            return (measured.bytes <= limit).then(|| Small {
+                reason: format!(
+                    "`{}` measured {} ({}), under the {} limit",
+                    source.identifier(),
+                    human_bytes(measured.bytes),
+                    measured.evidence,
+                    human_bytes(limit)
+                ),
+            });
+        }
+        let reason = self
+            .matching_name(ctx, right.node, &facts)
+            .or_else(|| self.matching_source(ctx, &facts))
+            .or_else(|| {
+                facts
+                    .literal_rows
+                    .then(|| "built from literal data".to_owned())
+            })
+            .or_else(|| {
+                let max_rows = ctx.parameter(self, "max_limit_rows").as_integer()?;
+                let rows = facts.row_limit?;
+                (rows <= max_rows.max(0) as u64)
+                    .then(|| format!("limited to {rows} rows with `.limit({rows})`"))
+            })?;
+        Some(Small { reason })
+    }
+
+    fn matching_name(
+        &self,
+        ctx: &RuleContext<'_, '_>,
+        node: SyntaxNode<'_>,
+        facts: &SizeFacts<'_>,
+    ) -> Option<String> {
+        let patterns = ctx.parameter(self, "dimension_patterns").as_list();
+        let own = node.unparenthesized().as_name();
+        own.into_iter()
+            .chain(facts.names.iter().copied())
+            .find_map(|name| {
+                let pattern = first_match(patterns, name)?;
+                Some(format!("`{name}` matches dimension pattern `{pattern}`"))
+            })
+    }
+
+    fn matching_source(&self, ctx: &RuleContext<'_, '_>, facts: &SizeFacts<'_>) -> Option<String> {
+        let source = facts.source.as_ref()?;
+        let dimension = ctx.parameter(self, "dimension_patterns").as_list();
+        let reference = ctx.parameter(self, "reference_names").as_list();
+        let what = match source {
+            Source::Path(_) => "path",
+            Source::Table(_) => "table",
+        };
+        source.segments().into_iter().find_map(|segment| {
+            if let Some(pattern) = first_match(dimension, segment) {
+                return Some(format!(
+                    "its {what} `{}` matches dimension pattern `{pattern}`",
+                    source.identifier()
+                ));
+            }
+            let name = first_match(reference, segment)?;
+            Some(format!(
+                "its {what} `{}` is reference data (`{name}`)",
+                source.identifier()
+            ))
+        })
+    }
+}
+
+/// Whether Spark can honour a broadcast of the right side: `how` absent, `None`, or a string
+/// naming a join type that builds on the right (not right or full outer joins).
+fn honours_broadcast(join: &Join<'_>) -> bool {
+    if join.left_assumed {
+        return false;
+    }
+    let Some(how) = join.call.arguments().get(2, "how") else {
+        return true;
+    };
+    let how = how.unparenthesized();
+    if how.text() == "None" {
+        return true;
+    }
+    how.as_string_literal()
+        .and_then(JoinType::parse)
+        .is_some_and(JoinType::can_broadcast_right)
+}
+
+/// `` `name` `` for a short one-line expression, else "the right side".
+fn describe(node: SyntaxNode<'_>) -> String {
+    let text = node.text();
+    if text.len() <= 40 && !text.contains('\n') {
+        format!("`{text}`")
+    } else {
+        "the right side".to_owned()
+    }
+}
