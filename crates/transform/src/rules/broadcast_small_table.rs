@@ -171,3 +171,66 @@ fn describe(node: SyntaxNode<'_>) -> String {
         "the right side".to_owned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::settings::Settings;
+    use crate::table_sizes::MeasuredSize;
+    use crate::{Diagnostic, check};
+
+    const JOB: &str = "\
+orders = spark.read.parquet('s3://b/orders/')
+customers = spark.read.parquet('s3://b/dimensions/customers/')
+stores = spark.table('dw.stores')
+orders.join(customers, 'customer_id').join(stores, 'store_id').show()
+";
+
+    fn findings(settings: &Settings) -> Vec<Diagnostic> {
+        check(JOB, settings)
+            .unwrap()
+            .into_iter()
+            .filter(|d| d.code == "SPK002")
+            .collect()
+    }
+
+    fn measured(sizes: &[(&str, u64)]) -> Settings {
+        let mut settings = Settings::default();
+        for (identifier, bytes) in sizes {
+            settings.table_sizes.insert(
+                *identifier,
+                MeasuredSize {
+                    bytes: *bytes,
+                    evidence: "event log app-1, stage 2".into(),
+                },
+            );
+        }
+        settings
+    }
+
+    #[test]
+    fn names_decide_without_measurements() {
+        let found = findings(&Settings::default());
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].message.contains("`customers`"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn a_measured_size_overrides_names() {
+        // The dimension is measured too large; the table named like a fact is measured small.
+        let settings = measured(&[
+            ("s3://b/dimensions/customers", 2 << 30),
+            ("dw.stores", 3 << 20),
+        ]);
+        let found = findings(&settings);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].message,
+            "Broadcast `stores` in this join: `dw.stores` measured 3.0 MiB (event log app-1, \
+             stage 2), under the 256.0 MiB limit"
+        );
+    }
+}
