@@ -1,6 +1,9 @@
 //! Builds a [`SparkModel`] in one pass over the statements of a file, in source order, with an
 //! evaluator for expressions that follows method chains link by link.
 
+mod size_flow;
+mod value;
+
 use std::collections::HashMap;
 
 use sparkfix_syntax::SyntaxNode;
@@ -8,8 +11,10 @@ use sparkfix_syntax::views::{
     Argument, Block, Call, Chain, ElseBranch, FunctionDef, IfStmt, Link, Parameter, Stmt,
 };
 
+use self::size_flow::{hinted_frame, is_broadcast_hint_call, size_after};
+use self::value::{Value, extend_unique};
 use super::lineage;
-use super::size::{SizeFacts, Source};
+use super::size::SizeFacts;
 use super::spark_api::{self, Step, Ty};
 use super::{Action, Frame, FrameId, FrameOrigin, Join, JoinSide, Runs, ScopeId, SparkModel};
 
@@ -61,38 +66,6 @@ struct FunctionSummary {
     returns_frame: bool,
     /// Parameters whose DataFrame the returned value is computed from.
     returns_params: Vec<usize>,
-}
-
-/// The value of an expression.
-#[derive(Debug, Clone, Default)]
-struct Value<'t> {
-    ty: Ty,
-    /// Named frames the value is computed from directly.
-    frames: Vec<FrameId>,
-    /// The value is exactly this named frame (a bare name, no transformation).
-    exact: Option<FrameId>,
-    /// A `cache()`/`persist()` happened in the chain.
-    cached: bool,
-    /// Computed only from literal data (`createDataFrame([...])`, `range(n)`): cheap to recompute.
-    literal: bool,
-    /// Carries a broadcast hint (`broadcast(df)`, `df.hint("broadcast")`).
-    hinted: bool,
-    /// What is known of its size (only for DataFrames narrowed since their read). Boxed to keep
-    /// the evaluator's stack frames small on deeply nested input.
-    size: Option<Box<SizeFacts<'t>>>,
-    /// The string literal it is (for paths and table names).
-    text: Option<SyntaxNode<'t>>,
-    /// A DataFrame of an outer scope computed from an unannotated parameter.
-    assumed: bool,
-}
-
-impl Value<'_> {
-    fn of(ty: Ty) -> Self {
-        Value {
-            ty,
-            ..Value::default()
-        }
-    }
 }
 
 /// The function being analysed, to collect what it returns.
@@ -994,134 +967,6 @@ impl<'t> Builder<'t> {
             runs: self.runs,
             count,
         });
-    }
-}
-
-/// The value of `broadcast(df)`: the DataFrame with a hint, or an unknown value that carries the
-/// hint when the argument is not known to be a DataFrame.
-fn hinted_frame<'t>(args: &[Value<'t>]) -> Option<Value<'t>> {
-    let mut frames = args.iter().filter(|a| a.ty == Ty::DataFrame);
-    let Some(first) = frames.next() else {
-        return Some(Value {
-            hinted: true,
-            ..Value::default()
-        });
-    };
-    let mut value = Value {
-        ty: Ty::DataFrame,
-        hinted: true,
-        size: first.size.clone(),
-        literal: first.literal,
-        assumed: first.assumed,
-        ..Value::default()
-    };
-    extend_unique(&mut value.frames, &first.frames);
-    for arg in frames {
-        extend_unique(&mut value.frames, &arg.frames);
-    }
-    Some(value)
-}
-
-/// `.hint("broadcast")` and the other broadcast hint names.
-fn is_broadcast_hint_call(link: &Link<'_>, args: &[Value<'_>]) -> bool {
-    link.name == "hint"
-        && link.call.is_some()
-        && args
-            .first()
-            .and_then(|a| a.text)
-            .and_then(|t| t.string_template())
-            .is_some_and(|name| spark_api::is_broadcast_hint(&name))
-}
-
-/// The argument at `index` or named `name`, with its value.
-fn argument<'v, 't>(
-    call: Call<'t>,
-    args: &'v [Value<'t>],
-    index: usize,
-    name: &str,
-) -> Option<(SyntaxNode<'t>, &'v Value<'t>)> {
-    let all = call.arguments().all();
-    let position = all
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| matches!(a, Argument::Positional(_)))
-        .nth(index)
-        .map(|(i, _)| i)
-        .or_else(|| {
-            all.iter()
-                .position(|a| matches!(a, Argument::Keyword { name: n, .. } if *n == name))
-        })?;
-    Some((all[position].value(), args.get(position)?))
-}
-
-/// The text of the string argument at `index` or named `name`.
-fn text_argument(call: Call<'_>, args: &[Value<'_>], index: usize, name: &str) -> Option<String> {
-    argument(call, args, index, name)?.1.text?.string_template()
-}
-
-/// What is known of the size of `receiver.<link>` when it yields a value of kind `ty`.
-fn size_after<'t>(
-    receiver: &Value<'t>,
-    link: &Link<'t>,
-    args: &[Value<'t>],
-    ty: Ty,
-) -> Option<Box<SizeFacts<'t>>> {
-    let call = link.call?;
-    let name = link.name;
-    match receiver.ty {
-        Ty::Session if name == "createDataFrame" => {
-            let (data, _) = argument(call, args, 0, "data")?;
-            data.unparenthesized().as_sequence_literal().map(|_| {
-                Box::new(SizeFacts {
-                    literal_rows: true,
-                    ..SizeFacts::default()
-                })
-            })
-        }
-        Ty::Session if name == "table" => {
-            text_argument(call, args, 0, "tableName").map(|t| read(Source::Table(t)))
-        }
-        Ty::Reader if ty == Ty::DataFrame => {
-            let source = match name {
-                "table" => Source::Table(text_argument(call, args, 0, "tableName")?),
-                "jdbc" => Source::Table(text_argument(call, args, 1, "table")?),
-                _ => Source::Path(text_argument(call, args, 0, "path")?),
-            };
-            Some(read(source))
-        }
-        Ty::DynamicFrameReader if name == "from_catalog" => {
-            let database = text_argument(call, args, 0, "database")?;
-            let table = text_argument(call, args, 1, "table_name")?;
-            Some(read(Source::Table(format!("{database}.{table}"))))
-        }
-        Ty::DynamicFrame if matches!(ty, Ty::DynamicFrame | Ty::DataFrame) => receiver.size.clone(),
-        Ty::DataFrame | Ty::Grouped if matches!(ty, Ty::DataFrame | Ty::Grouped) => {
-            let kept = if spark_api::is_narrowing(name) {
-                receiver.size.clone()
-            } else {
-                None
-            };
-            if name != "limit" {
-                return kept;
-            }
-            match argument(call, args, 0, "num").and_then(|(n, _)| n.as_integer()) {
-                Some(rows) => Some(Box::new(kept.unwrap_or_default().limited(rows))),
-                None => kept,
-            }
-        }
-        _ => None,
-    }
-}
-
-fn read<'t>(source: Source) -> Box<SizeFacts<'t>> {
-    Box::new(SizeFacts::read(source))
-}
-
-fn extend_unique(into: &mut Vec<FrameId>, from: &[FrameId]) {
-    for frame in from {
-        if !into.contains(frame) {
-            into.push(*frame);
-        }
     }
 }
 

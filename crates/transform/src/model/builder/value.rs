@@ -1,0 +1,79 @@
+//! The value of an expression as the evaluator sees it, and helpers to read call arguments.
+
+use sparkfix_syntax::SyntaxNode;
+use sparkfix_syntax::views::{Argument, Call};
+
+use crate::model::FrameId;
+use crate::model::size::SizeFacts;
+use crate::model::spark_api::Ty;
+
+/// The value of an expression.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Value<'t> {
+    pub(super) ty: Ty,
+    /// Named frames the value is computed from directly.
+    pub(super) frames: Vec<FrameId>,
+    /// The value is exactly this named frame (a bare name, no transformation).
+    pub(super) exact: Option<FrameId>,
+    /// A `cache()`/`persist()` happened in the chain.
+    pub(super) cached: bool,
+    /// Computed only from literal data (`createDataFrame([...])`, `range(n)`): cheap to recompute.
+    pub(super) literal: bool,
+    /// Carries a broadcast hint (`broadcast(df)`, `df.hint("broadcast")`).
+    pub(super) hinted: bool,
+    /// What is known of its size (only for DataFrames narrowed since their read). Boxed to keep
+    /// the evaluator's stack frames small on deeply nested input.
+    pub(super) size: Option<Box<SizeFacts<'t>>>,
+    /// The string literal it is (for paths and table names).
+    pub(super) text: Option<SyntaxNode<'t>>,
+    /// A DataFrame of an outer scope computed from an unannotated parameter.
+    pub(super) assumed: bool,
+}
+
+impl Value<'_> {
+    pub(super) fn of(ty: Ty) -> Self {
+        Value {
+            ty,
+            ..Value::default()
+        }
+    }
+}
+
+/// The argument at `index` or named `name`, with its value.
+pub(super) fn argument<'v, 't>(
+    call: Call<'t>,
+    args: &'v [Value<'t>],
+    index: usize,
+    name: &str,
+) -> Option<(SyntaxNode<'t>, &'v Value<'t>)> {
+    let all = call.arguments().all();
+    let position = all
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| matches!(a, Argument::Positional(_)))
+        .nth(index)
+        .map(|(i, _)| i)
+        .or_else(|| {
+            all.iter()
+                .position(|a| matches!(a, Argument::Keyword { name: n, .. } if *n == name))
+        })?;
+    Some((all[position].value(), args.get(position)?))
+}
+
+/// The text of the string argument at `index` or named `name`.
+pub(super) fn text_argument(
+    call: Call<'_>,
+    args: &[Value<'_>],
+    index: usize,
+    name: &str,
+) -> Option<String> {
+    argument(call, args, index, name)?.1.text?.string_template()
+}
+
+pub(super) fn extend_unique(into: &mut Vec<FrameId>, from: &[FrameId]) {
+    for frame in from {
+        if !into.contains(frame) {
+            into.push(*frame);
+        }
+    }
+}
