@@ -374,6 +374,8 @@ fn version_and_help() {
         "--unsafe-fixes",
         "--exit-non-zero-on-fix",
         "--target-spark",
+        "--select",
+        "--ignore",
         "--exclude",
         "--stdin-filename",
         "--color",
@@ -585,4 +587,92 @@ fn syntax_error_is_reported_and_the_file_kept() {
         assert_eq!(read(dir.path(), "bad.py"), BROKEN.as_bytes());
     }
     assert_fixed(&String::from_utf8(read(dir.path(), "job.py")).unwrap());
+}
+
+/// A post-shuffle write: Adaptive Query Execution merges its partitions on Spark 3.2 and newer.
+const AGGREGATE_JOB: &str = "from pyspark.sql import SparkSession\n\
+                             spark = SparkSession.builder.getOrCreate()\n\
+                             sales = spark.read.parquet(\"s3://bucket/sales/\")\n\
+                             daily = sales.groupBy(\"sale_date\").count()\n\
+                             daily.write.mode(\"overwrite\").parquet(\"s3://bucket/daily/\")\n";
+
+#[test]
+fn target_spark_decides_whether_a_post_shuffle_write_is_coalesced() {
+    let dir = folder_with(&[("job.py", AGGREGATE_JOB.as_bytes())]);
+    let run = sparkfix(dir.path(), &["--select", "SPK003"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{}", run.stderr);
+
+    let run = sparkfix(dir.path(), &["--select", "SPK003", "--target-spark", "3.1"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(
+            "job.py:5:1: SPK003 Post-shuffle write (Spark 3.1: AQE is off by default before 3.2)"
+        ),
+        "{}",
+        run.stdout
+    );
+
+    let run = sparkfix(
+        dir.path(),
+        &["--write", "--target-spark", "3.1", "--select", "SPK003"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let fixed = String::from_utf8(read(dir.path(), "job.py")).unwrap();
+    assert!(
+        fixed.contains("daily.coalesce(50).write.mode(\"overwrite\")"),
+        "{fixed}"
+    );
+}
+
+#[test]
+fn unsafe_partitioning_is_followed_by_repartitioning_in_the_same_run() {
+    let dir = folder_with(&[("job.py", AGGREGATE_JOB.as_bytes())]);
+    let run = sparkfix(dir.path(), &["--write"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        read(dir.path(), "job.py"),
+        AGGREGATE_JOB.as_bytes(),
+        "the partitionBy fix is unsafe: nothing else applies"
+    );
+    assert!(
+        run.stderr
+            .contains("1 hidden fix can be enabled with --unsafe-fixes"),
+        "{}",
+        run.stderr
+    );
+
+    let run = sparkfix(dir.path(), &["--write", "--unsafe-fixes"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let fixed = String::from_utf8(read(dir.path(), "job.py")).unwrap();
+    assert!(
+        fixed.ends_with(
+            "daily.hint(\"rebalance\", \"sale_date\").write.mode(\"overwrite\")\
+             .partitionBy(\"sale_date\").parquet(\"s3://bucket/daily/\")\n"
+        ),
+        "{fixed}"
+    );
+}
+
+#[test]
+fn select_and_ignore_choose_the_rules() {
+    let dir = folder_with(&[("job.py", JOB.as_bytes())]);
+    let run = sparkfix(dir.path(), &["--ignore", "SPK001"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{}", run.stderr);
+
+    let run = sparkfix(dir.path(), &["--select", "SPK002,cache-reused-dataframe"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("job.py:3:1: SPK001 "),
+        "{}",
+        run.stdout
+    );
+
+    let run = sparkfix(dir.path(), &["--select", "E501"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("`E501` names no rule; the rules are SPK001 (cache-reused-dataframe)"),
+        "{}",
+        run.stderr
+    );
 }

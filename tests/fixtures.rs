@@ -2,7 +2,8 @@
 //! diff of its fix, checking the invariants: the fixed text parses (for tree-sitter and for
 //! CPython) and a second run changes nothing.
 //!
-//! A fixture may start with `# sparkfix-test: --unsafe-fixes --target-spark 3.1` to change the
+//! The fixtures of `tests/fixtures/<rule>/` run with that rule alone; the example jobs run with
+//! every rule. A fixture may start with `# sparkfix-test: --unsafe-fixes --target-spark 3.1` to change the
 //! settings it runs with.
 
 use std::fmt::Write as _;
@@ -12,8 +13,20 @@ use std::process::Command;
 use similar::TextDiff;
 use sparkfix_transform::{Settings, SparkVersion, check, fix};
 
-fn settings_for(source: &str) -> Settings {
+fn settings_for(path: &Path, source: &str) -> Settings {
     let mut settings = Settings::default();
+    // A rule's fixtures run that rule alone; the example jobs run every rule.
+    let folder = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if sparkfix_transform::all_metadata()
+        .iter()
+        .any(|meta| meta.name == folder)
+    {
+        settings.rules.select = vec![folder];
+    }
     let Some(header) = source
         .lines()
         .find_map(|l| l.strip_prefix("# sparkfix-test:"))
@@ -40,7 +53,7 @@ fn visible(text: &str) -> String {
 }
 
 fn render(path: &Path, source: &str) -> (String, Option<String>) {
-    let settings = settings_for(source);
+    let settings = settings_for(path, source);
     let mut out = String::new();
     let diagnostics = match check(source, &settings) {
         Ok(diagnostics) => diagnostics,

@@ -42,8 +42,13 @@ fn every_rule_yaml_file_is_embedded_and_documented() {
 #[test]
 fn every_rule_example_is_what_the_fix_does() {
     for meta in sparkfix_transform::all_metadata() {
+        // The example shows this rule's fix alone (another rule may act on the result).
         let settings = sparkfix_transform::Settings {
             unsafe_fixes: true,
+            rules: sparkfix_transform::RuleSelection {
+                select: vec![meta.name.clone()],
+                ignore: Vec::new(),
+            },
             ..Default::default()
         };
         let outcome = sparkfix_transform::fix(&meta.example.before, &settings)

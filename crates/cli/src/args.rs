@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser};
-use sparkfix_transform::{Settings, SparkVersion};
+use sparkfix_transform::{RuleSelection, Settings, SparkVersion, UnknownRule};
 
 use crate::color::ColorChoice;
 
@@ -44,6 +44,14 @@ struct Args {
         value_parser = SparkVersion::from_str,
     )]
     target_spark: SparkVersion,
+
+    /// Run only these rules: codes, code prefixes or names, comma-separated (default: all).
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = parse_rule)]
+    select: Vec<String>,
+
+    /// Do not run these rules: codes, code prefixes or names, comma-separated.
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = parse_rule)]
+    ignore: Vec<String>,
 
     /// Skip files and folders matching this gitignore-style glob (repeatable).
     #[arg(long, value_name = "GLOB", value_parser = parse_exclude)]
@@ -131,6 +139,10 @@ impl Args {
             settings: Settings {
                 target_spark: self.target_spark,
                 unsafe_fixes: self.unsafe_fixes,
+                rules: RuleSelection {
+                    select: self.select,
+                    ignore: self.ignore,
+                },
                 ..Settings::default()
             },
             input,
@@ -143,6 +155,11 @@ impl Args {
 
 fn usage_error(message: &str) -> clap::Error {
     Args::command().error(ErrorKind::ArgumentConflict, message)
+}
+
+/// Refuses a `--select`/`--ignore` entry that names no rule.
+fn parse_rule(selector: &str) -> Result<String, UnknownRule> {
+    RuleSelection::check_selector(selector)
 }
 
 /// Refuses an `--exclude` glob that the walker could not use.

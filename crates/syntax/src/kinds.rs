@@ -44,8 +44,11 @@ pub const CONCATENATED_STRING: &str = "concatenated_string";
 pub const INTEGER: &str = "integer";
 pub const LIST: &str = "list";
 pub const TUPLE: &str = "tuple";
+pub const DICTIONARY: &str = "dictionary";
+pub const PAIR: &str = "pair";
 pub const SUBSCRIPT: &str = "subscript";
 pub const LAMBDA: &str = "lambda";
+pub const FOR_IN_CLAUSE: &str = "for_in_clause";
 pub const INTERPOLATION: &str = "interpolation";
 
 pub const TYPED_PARAMETER: &str = "typed_parameter";
@@ -70,4 +73,19 @@ pub const PRIMARY_EXPRESSIONS: [&str; 9] = [
     "dictionary",
     "string",
     "integer",
+];
+/// Nodes inside which a line break needs no backslash (implicit line joining).
+pub const BRACKETED: [&str; 12] = [
+    "parenthesized_expression",
+    "argument_list",
+    "list",
+    "tuple",
+    "set",
+    "dictionary",
+    "subscript",
+    "generator_expression",
+    "list_comprehension",
+    "set_comprehension",
+    "dictionary_comprehension",
+    "parameters",
 ];

@@ -183,7 +183,9 @@ fn run_rules(file: &SourceFile, settings: &Settings, rules: &[&dyn Rule]) -> Vec
     };
     let mut diagnostics = Vec::new();
     for rule in rules {
-        rule.check(&ctx, &mut diagnostics);
+        if settings.rules.enables(rule.code(), rule.name()) {
+            rule.check(&ctx, &mut diagnostics);
+        }
     }
     diagnostics.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
     diagnostics

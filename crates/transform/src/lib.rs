@@ -10,6 +10,7 @@ mod engine;
 mod fix_apply;
 mod metadata;
 pub mod model;
+mod rule_selection;
 pub mod rules;
 mod settings;
 mod table_sizes;
@@ -20,5 +21,6 @@ pub use engine::{
     FixFailure, FixOutcome, MAX_FIX_PASSES, ParseError, check, fix, may_contain_spark,
 };
 pub use metadata::{RULE_FILES, RuleMeta, all_metadata};
+pub use rule_selection::{RuleSelection, UnknownRule};
 pub use settings::{Settings, SparkVersion, SparkVersionError};
 pub use table_sizes::{MeasuredSize, TableSizes, human_bytes};

@@ -17,6 +17,14 @@ pub const RULE_FILES: &[(&str, &str)] = &[
         "broadcast-small-table",
         include_str!("../../../rules/broadcast-small-table.yaml"),
     ),
+    (
+        "control-output-files",
+        include_str!("../../../rules/control-output-files.yaml"),
+    ),
+    (
+        "partition-output-by-date",
+        include_str!("../../../rules/partition-output-by-date.yaml"),
+    ),
 ];
 
 /// One rule's documentation and parameters, as written in its YAML file.

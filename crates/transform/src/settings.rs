@@ -3,6 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::rule_selection::RuleSelection;
 use crate::table_sizes::TableSizes;
 
 /// A Spark `major.minor` version, as given to `--target-spark`.
@@ -88,6 +89,8 @@ pub struct Settings {
     pub unsafe_fixes: bool,
     /// Measured table sizes, which override what rules guess from names.
     pub table_sizes: TableSizes,
+    /// Which rules run.
+    pub rules: RuleSelection,
 }
 
 #[cfg(test)]

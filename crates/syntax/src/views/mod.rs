@@ -5,6 +5,7 @@ mod chain;
 mod expr;
 mod function;
 mod import;
+mod literal;
 mod stmt;
 mod string;
 
@@ -234,6 +235,17 @@ impl<'t> SyntaxNode<'t> {
     /// per element.
     pub fn is_comprehension(&self) -> bool {
         kinds::COMPREHENSIONS.contains(&self.kind())
+    }
+
+    /// The iterable of a comprehension's first `for` clause: Python evaluates it once, in the
+    /// enclosing scope, before the loop starts.
+    pub fn comprehension_first_iterable(&self) -> Option<SyntaxNode<'t>> {
+        if !self.is_comprehension() {
+            return None;
+        }
+        self.children()
+            .find(|child| child.is(kinds::FOR_IN_CLAUSE))?
+            .field("right")
     }
 
     /// A list, tuple, set or dictionary display.

@@ -12,6 +12,8 @@ use crate::edit::Edit;
 ///   the last call; outside brackets the line break gets a backslash continuation.
 /// - When a comment follows the expression on its line and no brackets surround it, the call goes
 ///   on the same line, so the comment stays where it was.
+/// - When the chain goes on after a backslash (`.drop(..) \` then `.write`), the call gets its
+///   own continued line.
 /// - An expression that is not a primary expression (`a if c else b`) is parenthesised first.
 pub fn append_method_call(file: &SourceFile, expr: SyntaxNode<'_>, call: &str) -> Vec<Edit> {
     if !expr.is_primary() {
@@ -21,7 +23,7 @@ pub fn append_method_call(file: &SourceFile, expr: SyntaxNode<'_>, call: &str) -
         ];
     }
     let inner = expr.unparenthesized();
-    let in_brackets = expr.is_parenthesized();
+    let in_brackets = expr.is_parenthesized() || expr.is_inside_brackets();
     let end = inner.end();
     let Some(last_dot) = last_link_dot(file, inner) else {
         return vec![Edit::insert(end, call)];
@@ -41,6 +43,15 @@ pub fn append_method_call(file: &SourceFile, expr: SyntaxNode<'_>, call: &str) -
         return vec![Edit::insert(at, format!("{newline}{indent}{call}"))];
     }
     let trailing_comment = text[end..line_end].trim_start().starts_with('#');
+    let rest = text[end..line_end].trim();
+    if rest == "\\" {
+        // The chain goes on after a backslash: the new call gets its own continued line.
+        let before_backslash = &text[end..end + text[end..line_end].find('\\').unwrap_or(0)];
+        return vec![Edit::insert(
+            end,
+            format!("{before_backslash}\\{newline}{indent}{call}"),
+        )];
+    }
     if trailing_comment || !only_comment_follows {
         return vec![Edit::insert(end, call)];
     }

@@ -4,16 +4,20 @@
 //! Built once per parse ([`SparkModel::build`]) and read by every rule.
 
 mod builder;
+mod layout;
 mod lineage;
 mod size;
 mod spark_api;
+mod write;
 
 use sparkfix_syntax::views::{Call, FunctionDef};
 use sparkfix_syntax::{SourceFile, SyntaxNode};
 
+pub use layout::{Layout, Shape};
 pub use lineage::Lineage;
 pub use size::{SizeFacts, Source};
 pub use spark_api::{JoinType, Ty};
+pub use write::{Write, WriteOption};
 
 /// Index of a [`Frame`] in [`SparkModel::frames`]. A parent always has a smaller id than its
 /// children.
@@ -74,6 +78,10 @@ pub struct Frame<'t> {
     pub hinted: bool,
     /// What is known of its size; always holds the frame's own name.
     pub size: Option<SizeFacts<'t>>,
+    /// What produced its partitions.
+    pub layout: Layout,
+    /// Columns it provably has.
+    pub columns: Vec<&'t str>,
 }
 
 impl Frame<'_> {
@@ -162,6 +170,23 @@ pub struct JoinSide<'t> {
     pub size: Option<SizeFacts<'t>>,
 }
 
+/// A Spark setting the code makes: `builder.config(k, v)`, `spark.conf.set(k, v)`,
+/// `SparkConf().set(k, v)`, `spark.sql("SET k=v")`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfSetting<'t> {
+    pub key: &'t str,
+    /// The value as written: a string's content, or the expression's text (`False`, `200`).
+    pub value: &'t str,
+    pub node: SyntaxNode<'t>,
+}
+
+impl ConfSetting<'_> {
+    /// Whether the value is false, as Spark reads it (`"false"`, `False`).
+    pub fn is_false(&self) -> bool {
+        self.value.trim().eq_ignore_ascii_case("false")
+    }
+}
+
 /// The Spark model of a file.
 #[derive(Debug)]
 pub struct SparkModel<'t> {
@@ -169,6 +194,17 @@ pub struct SparkModel<'t> {
     pub actions: Vec<Action<'t>>,
     /// Every join on a batch DataFrame, in evaluation order.
     pub joins: Vec<Join<'t>>,
+    /// Every batch `DataFrameWriter` write whose DataFrame the model follows.
+    pub writes: Vec<Write<'t>>,
+    /// Spark settings made in the code, in source order.
+    pub conf: Vec<ConfSetting<'t>>,
+}
+
+impl<'t> SparkModel<'t> {
+    /// The last setting of `key` in the code, if any.
+    pub fn setting(&self, key: &str) -> Option<&ConfSetting<'t>> {
+        self.conf.iter().rev().find(|s| s.key == key)
+    }
 }
 
 impl<'t> SparkModel<'t> {

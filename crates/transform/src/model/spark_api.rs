@@ -437,3 +437,81 @@ impl JoinType {
         !matches!(self, JoinType::RightOuter | JoinType::FullOuter)
     }
 }
+
+/// DataFrame methods that shuffle their input: the output partitions come from the shuffle.
+const SHUFFLING: &[&str] = &[
+    "distinct",
+    "dropDuplicates",
+    "drop_duplicates",
+    "dropDuplicatesWithinWatermark",
+    "orderBy",
+    "sort",
+    "intersect",
+    "intersectAll",
+    "subtract",
+    "exceptAll",
+    "describe",
+    "summary",
+];
+
+/// Whether `.name(..)` on a DataFrame always shuffles it (joins and aggregations aside).
+pub fn is_shuffling(name: &str) -> bool {
+    has(SHUFFLING, name)
+}
+
+/// Whether `.name(..)` on a DataFrame keeps its partitions as they are (row-wise or
+/// partition-wise work, no exchange).
+pub fn keeps_partitions(name: &str) -> bool {
+    matches!(
+        name,
+        "select"
+            | "selectExpr"
+            | "filter"
+            | "where"
+            | "withColumn"
+            | "withColumns"
+            | "withColumnRenamed"
+            | "withColumnsRenamed"
+            | "withMetadata"
+            | "drop"
+            | "alias"
+            | "fillna"
+            | "dropna"
+            | "replace"
+            | "toDF"
+            | "to"
+            | "sample"
+            | "sortWithinPartitions"
+            | "withWatermark"
+            | "observe"
+            | "mapInPandas"
+            | "mapInArrow"
+            | "unpivot"
+            | "melt"
+            | "cache"
+            | "persist"
+            | "unpersist"
+    )
+}
+
+/// The hint names that set the output partitions (`df.hint("rebalance")`), case-insensitive.
+pub fn is_partitioning_hint(name: &str) -> bool {
+    [
+        "rebalance",
+        "repartition",
+        "coalesce",
+        "repartition_by_range",
+    ]
+    .iter()
+    .any(|h| h.eq_ignore_ascii_case(name))
+}
+
+/// Union methods: partitions of the inputs are concatenated.
+pub fn is_union(name: &str) -> bool {
+    matches!(name, "union" | "unionAll" | "unionByName")
+}
+
+/// Whether `name` is a grouping method (`groupBy`, `rollup`...).
+pub fn is_grouping(name: &str) -> bool {
+    has(GROUPING, name)
+}

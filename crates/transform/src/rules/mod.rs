@@ -3,7 +3,9 @@
 
 mod broadcast_small_table;
 mod cache_reused_dataframe;
+mod control_output_files;
 mod name_pattern;
+mod partition_output_by_date;
 
 use sparkfix_syntax::SourceFile;
 
@@ -24,6 +26,8 @@ pub trait Rule: Sync {
 pub static RULES: &[&dyn Rule] = &[
     &cache_reused_dataframe::CacheReusedDataframe,
     &broadcast_small_table::BroadcastSmallTable,
+    &control_output_files::ControlOutputFiles,
+    &partition_output_by_date::PartitionOutputByDate,
 ];
 
 /// What a rule reads.

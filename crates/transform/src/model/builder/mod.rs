@@ -1,6 +1,8 @@
 //! Builds a [`SparkModel`] in one pass over the statements of a file, in source order, with an
 //! evaluator for expressions that follows method chains link by link.
 
+mod columns_flow;
+mod layout_flow;
 mod size_flow;
 mod value;
 
@@ -11,12 +13,18 @@ use sparkfix_syntax::views::{
     Argument, Block, Call, Chain, ElseBranch, FunctionDef, IfStmt, Link, Parameter, Stmt,
 };
 
+use self::columns_flow::columns_after;
+use self::layout_flow::layout_after;
 use self::size_flow::{hinted_frame, is_broadcast_hint_call, size_after};
-use self::value::{Value, extend_unique};
+use self::value::{Value, WriterChain, extend_unique};
+use super::layout::Layout;
 use super::lineage;
 use super::size::SizeFacts;
 use super::spark_api::{self, Step, Ty};
-use super::{Action, Frame, FrameId, FrameOrigin, Join, JoinSide, Runs, ScopeId, SparkModel};
+use super::{
+    Action, ConfSetting, Frame, FrameId, FrameOrigin, Join, JoinSide, Runs, ScopeId, SparkModel,
+    Write,
+};
 
 /// Expressions nested deeper than this are not followed (keeps the stack bounded on
 /// adversarial input; Python itself refuses much shallower nesting).
@@ -64,6 +72,9 @@ struct FunctionSummary {
     param_escapes: Vec<bool>,
     /// The function returns a DataFrame whatever its arguments are.
     returns_frame: bool,
+    /// The layout of every DataFrame it returns, when they agree and none comes from a
+    /// parameter.
+    returns_layout: Option<Layout>,
     /// Parameters whose DataFrame the returned value is computed from.
     returns_params: Vec<usize>,
 }
@@ -79,6 +90,8 @@ pub(super) struct Builder<'t> {
     frames: Vec<Frame<'t>>,
     actions: Vec<Action<'t>>,
     joins: Vec<Join<'t>>,
+    writes: Vec<Write<'t>>,
+    conf: Vec<ConfSetting<'t>>,
     scopes: Vec<Scope<'t>>,
     summaries: Vec<FunctionSummary>,
     scope: ScopeId,
@@ -86,6 +99,8 @@ pub(super) struct Builder<'t> {
     block: Option<SyntaxNode<'t>>,
     depth: usize,
     function: Option<FunctionFrame<'t>>,
+    /// A node already evaluated (a comprehension's first iterable), skipped when met again.
+    skip: Option<SyntaxNode<'t>>,
 }
 
 impl<'t> Builder<'t> {
@@ -94,6 +109,8 @@ impl<'t> Builder<'t> {
             frames: Vec::new(),
             actions: Vec::new(),
             joins: Vec::new(),
+            writes: Vec::new(),
+            conf: Vec::new(),
             scopes: vec![Scope::default()],
             summaries: Vec::new(),
             scope: ScopeId(0),
@@ -101,6 +118,7 @@ impl<'t> Builder<'t> {
             block: None,
             depth: 0,
             function: None,
+            skip: None,
         }
     }
 
@@ -112,6 +130,8 @@ impl<'t> Builder<'t> {
             frames: self.frames,
             actions: self.actions,
             joins: self.joins,
+            writes: self.writes,
+            conf: self.conf,
         }
     }
 
@@ -313,6 +333,8 @@ impl<'t> Builder<'t> {
                 assumed: false,
                 hinted: value.hinted,
                 size: Some(value.size.clone().unwrap_or_default().named(name)),
+                layout: value.layout,
+                columns: value.columns.as_deref().cloned().unwrap_or_default(),
             });
             self.bind(
                 name,
@@ -509,6 +531,8 @@ impl<'t> Builder<'t> {
             assumed: !is_frame_annotation,
             hinted: false,
             size: Some(SizeFacts::default().named(param.name)),
+            layout: Layout::UNKNOWN,
+            columns: Vec::new(),
         });
         self.bind(
             param.name,
@@ -545,6 +569,7 @@ impl<'t> Builder<'t> {
         let annotated = def.return_annotation().is_some_and(|a| {
             self.names_spark_class(a.text().trim_matches(['"', '\'']), "DataFrame")
         });
+        let mut layouts = Vec::new();
         for value in &function.returned {
             if !value.ty.is_frame() {
                 continue;
@@ -563,8 +588,18 @@ impl<'t> Builder<'t> {
                     .iter()
                     .any(|f| !self.frames[f.0 as usize].assumed);
             summary.returns_frame |= proven && value.ty == Ty::DataFrame;
+            let layout = if from_params.is_empty() {
+                value.layout
+            } else {
+                Layout::UNKNOWN
+            };
+            layouts.push(layout);
             summary.returns_params.extend(from_params);
         }
+        summary.returns_layout = match layouts.split_first() {
+            Some((first, rest)) if rest.iter().all(|l| l == first) => Some(*first),
+            _ => None,
+        };
         summary.returns_frame |= annotated;
         summary
     }
@@ -583,7 +618,7 @@ impl<'t> Builder<'t> {
     // ----- expressions -----
 
     fn eval(&mut self, node: SyntaxNode<'t>) -> Value<'t> {
-        if self.depth > MAX_DEPTH {
+        if self.depth > MAX_DEPTH || self.skip.is_some_and(|skip| skip == node) {
             return Value::default();
         }
         self.depth += 1;
@@ -592,27 +627,27 @@ impl<'t> Builder<'t> {
         value
     }
 
+    // The recursive path (eval -> eval_inner -> eval_base -> eval_function_call ->
+    // eval_arguments -> eval) keeps its own frames small: each branch with many locals lives in
+    // an `#[inline(never)]` function, so deep nesting stays well within a thread's stack.
     fn eval_inner(&mut self, node: SyntaxNode<'t>) -> Value<'t> {
-        if node.is_lambda() || node.is_definition() {
-            self.nested(Runs::Maybe, |b| b.eval_parts(node));
-            return Value::default();
-        }
-        if node.is_comprehension() {
-            self.nested(Runs::Repeatedly, |b| b.eval_parts(node));
-            return Value::default();
-        }
-        if let Some(value) = node.subscript_value() {
-            // `df["col"]` is a column: the frame does not escape.
-            self.eval(value);
-            for child in node.children().skip(1) {
-                self.eval(child);
-            }
-            return Value::default();
+        if node.is_lambda()
+            || node.is_definition()
+            || node.is_comprehension()
+            || node.subscript_value().is_some()
+        {
+            return self.eval_special(node);
         }
         let chain = Chain::of(node);
         if chain.links.is_empty() {
             return self.eval_base(chain.base);
         }
+        self.eval_chain(chain)
+    }
+
+    /// A chain with links, link by link.
+    #[inline(never)]
+    fn eval_chain(&mut self, chain: Chain<'t>) -> Value<'t> {
         let mut value = self.eval_base(chain.base);
         for link in &chain.links {
             let args = match link.call {
@@ -622,6 +657,35 @@ impl<'t> Builder<'t> {
             value = self.apply_link(value, link, args);
         }
         value
+    }
+
+    /// Lambdas, nested definitions, comprehensions and subscripts.
+    #[inline(never)]
+    fn eval_special(&mut self, node: SyntaxNode<'t>) -> Value<'t> {
+        if node.is_lambda() || node.is_definition() {
+            self.nested(Runs::Maybe, |b| b.eval_parts(node));
+            return Value::default();
+        }
+        if node.is_comprehension() {
+            // The first iterable runs once; the body and the other clauses once per element.
+            let first = node.comprehension_first_iterable();
+            if let Some(iterable) = first {
+                let value = self.eval(iterable);
+                self.escape_if_frame(&value, false);
+            }
+            let outer = std::mem::replace(&mut self.skip, first);
+            self.nested(Runs::Repeatedly, |b| b.eval_parts(node));
+            self.skip = outer;
+            return Value::default();
+        }
+        if let Some(value) = node.subscript_value() {
+            // `df["col"]` is a column: the frame does not escape.
+            self.eval(value);
+            for child in node.children().skip(1) {
+                self.eval(child);
+            }
+        }
+        Value::default()
     }
 
     /// The value of `value.<link>` given the link's evaluated arguments. Kept out of
@@ -639,11 +703,15 @@ impl<'t> Builder<'t> {
         if value.ty == Ty::DataFrame && link.name == "join" {
             self.record_join(&value, link, &args);
         }
+        self.record_setting(link, &args);
         let receiver_frames = std::mem::take(&mut value.frames);
         let exact = value.exact.take();
         match spark_api::step(value.ty, link.name, link.call.is_some()) {
             Step::To(ty) => {
                 let size = size_after(&value, link, &args, ty);
+                let layout = layout_after(&value, link, &args, ty);
+                let columns = columns_after(&value, link, &args, ty);
+                let writer = self.writer_after(&mut value, link, &receiver_frames, ty);
                 let hinted = value.hinted && spark_api::is_narrowing(link.name)
                     || (value.ty == Ty::DataFrame && is_broadcast_hint_call(link, &args));
                 let mut frames = if ty == Ty::Unknown {
@@ -681,9 +749,15 @@ impl<'t> Builder<'t> {
                     size,
                     text: None,
                     assumed: value.assumed,
+                    layout,
+                    columns,
+                    writer,
                 };
             }
             Step::Action => {
+                if let (Some(writer), Some(terminal)) = (value.writer.take(), link.call) {
+                    self.record_write(*writer, terminal);
+                }
                 self.record_action(link.name, link.node, receiver_frames, 1);
                 value = Value::default();
             }
@@ -712,45 +786,7 @@ impl<'t> Builder<'t> {
     /// The start of a chain: a name, a plain function call, or any other expression.
     fn eval_base(&mut self, node: SyntaxNode<'t>) -> Value<'t> {
         if let Some(name) = node.as_name() {
-            return match self.lookup(name) {
-                Some((Binding::Value { ty, frame }, scope)) => {
-                    if let Some(frame) = frame
-                        && scope != self.scope
-                        && ty.is_frame()
-                    {
-                        // Used from a nested function, which runs at unknown times: its
-                        // actions are not counted and the frame's last use is unknown.
-                        let data = &mut self.frames[frame.0 as usize];
-                        data.escapes = true;
-                        return Value {
-                            hinted: data.hinted,
-                            size: data.size.clone().map(Box::new),
-                            assumed: data.assumed,
-                            ..Value::of(ty)
-                        };
-                    }
-                    let data = frame.map(|f| &self.frames[f.0 as usize]);
-                    Value {
-                        ty,
-                        frames: frame.into_iter().collect(),
-                        exact: frame,
-                        cached: false,
-                        literal: data.is_some_and(|d| d.literal),
-                        hinted: data.is_some_and(|d| d.hinted),
-                        size: data.and_then(|d| d.size.clone()).map(Box::new),
-                        text: None,
-                        assumed: false,
-                    }
-                }
-                Some((Binding::Text(text), _)) => Value {
-                    text: Some(text),
-                    ..Value::default()
-                },
-                Some((Binding::Function(_) | Binding::Import { .. }, _)) => Value::default(),
-                None if name == "SparkSession" => Value::of(Ty::SessionClass),
-                None if spark_api::SESSION_NAMES.contains(&name) => Value::of(Ty::Session),
-                None => Value::default(),
-            };
+            return self.eval_name(name);
         }
         if let Some(call) = Call::cast(node) {
             return self.eval_function_call(call);
@@ -765,9 +801,66 @@ impl<'t> Builder<'t> {
         Value::default()
     }
 
+    /// The value a name is bound to.
+    #[inline(never)]
+    fn eval_name(&mut self, name: &'t str) -> Value<'t> {
+        {
+            match self.lookup(name) {
+                Some((Binding::Value { ty, frame }, scope)) => {
+                    if let Some(frame) = frame
+                        && scope != self.scope
+                        && ty.is_frame()
+                    {
+                        // Used from a nested function, which runs at unknown times: its
+                        // actions are not counted and the frame's last use is unknown.
+                        let data = &mut self.frames[frame.0 as usize];
+                        data.escapes = true;
+                        return Value {
+                            hinted: data.hinted,
+                            size: data.size.clone().map(Box::new),
+                            assumed: data.assumed,
+                            layout: data.layout,
+                            columns: known_columns(&data.columns),
+                            ..Value::of(ty)
+                        };
+                    }
+                    let data = frame.map(|f| &self.frames[f.0 as usize]);
+                    Value {
+                        ty,
+                        frames: frame.into_iter().collect(),
+                        exact: frame,
+                        cached: false,
+                        literal: data.is_some_and(|d| d.literal),
+                        hinted: data.is_some_and(|d| d.hinted),
+                        size: data.and_then(|d| d.size.clone()).map(Box::new),
+                        text: None,
+                        assumed: false,
+                        layout: data.map_or(Layout::UNKNOWN, |d| d.layout),
+                        columns: data.and_then(|d| known_columns(&d.columns)),
+                        writer: None,
+                    }
+                }
+                Some((Binding::Text(text), _)) => Value {
+                    text: Some(text),
+                    ..Value::default()
+                },
+                Some((Binding::Function(_) | Binding::Import { .. }, _)) => Value::default(),
+                None if name == "SparkSession" => Value::of(Ty::SessionClass),
+                None if spark_api::SESSION_NAMES.contains(&name) => Value::of(Ty::Session),
+                None => Value::default(),
+            }
+        }
+    }
+
     /// `name(args)` or `expr(args)` where the callee is not a method.
     fn eval_function_call(&mut self, call: Call<'t>) -> Value<'t> {
         let args = self.eval_arguments(call);
+        self.function_call_result(call, args)
+    }
+
+    /// What `call` gives, its arguments evaluated.
+    #[inline(never)]
+    fn function_call_result(&mut self, call: Call<'t>, args: Vec<Value<'t>>) -> Value<'t> {
         let Some(name) = call.function_name() else {
             self.eval(call.function());
             for arg in &args {
@@ -855,6 +948,9 @@ impl<'t> Builder<'t> {
         if summary.returns_frame {
             result.ty = Ty::DataFrame;
         }
+        if result.ty == Ty::DataFrame {
+            result.layout = summary.returns_layout.unwrap_or(Layout::UNKNOWN);
+        }
         result
     }
 
@@ -936,6 +1032,103 @@ impl<'t> Builder<'t> {
         });
     }
 
+    /// The writer chain after `value.<link>`: started by `.write` on a DataFrame, extended by each
+    /// builder call.
+    fn writer_after(
+        &mut self,
+        value: &mut Value<'t>,
+        link: &Link<'t>,
+        frames: &[FrameId],
+        ty: Ty,
+    ) -> Option<Box<WriterChain<'t>>> {
+        if ty != Ty::Writer {
+            return None;
+        }
+        if value.ty == Ty::DataFrame && link.name == "write" && link.call.is_none() {
+            let frame = link.node.as_attribute()?.object();
+            return Some(Box::new(WriterChain {
+                frame,
+                builders: Vec::new(),
+                layout: value.layout,
+                columns: value.columns.as_deref().cloned().unwrap_or_default(),
+                frames: frames.to_vec(),
+                assumed: value.assumed || frames.iter().any(|f| self.frames[f.0 as usize].assumed),
+                literal: value.literal,
+            }));
+        }
+        let mut writer = value.writer.take()?;
+        writer.builders.push(link.call?);
+        Some(writer)
+    }
+
+    fn record_write(&mut self, writer: WriterChain<'t>, terminal: Call<'t>) {
+        self.writes.push(Write {
+            frame: writer.frame,
+            builders: writer.builders,
+            terminal,
+            layout: writer.layout,
+            columns: writer.columns,
+            frames: writer.frames,
+            assumed: writer.assumed,
+            literal: writer.literal,
+        });
+    }
+
+    /// `.config(key, value)` and `.set(key, value)` with a literal key, on anything (a session
+    /// builder, `spark.conf`, a `SparkConf`), and `spark.sql("SET key=value")`.
+    fn record_setting(&mut self, link: &Link<'t>, args: &[Value<'t>]) {
+        let Some(call) = link.call else {
+            return;
+        };
+        let literal = |index: usize| {
+            let node = call.arguments().positional(index)?;
+            Some(node.as_string_literal().unwrap_or(node.text()))
+        };
+        match link.name {
+            "config" | "set" => {
+                let Some(key) = args
+                    .first()
+                    .and_then(|a| a.text)
+                    .and_then(|t| t.as_string_literal())
+                else {
+                    return;
+                };
+                if let Some(value) = literal(1) {
+                    self.conf.push(ConfSetting {
+                        key,
+                        value,
+                        node: call.syntax(),
+                    });
+                }
+            }
+            "sql" => {
+                let Some(statement) = args
+                    .first()
+                    .and_then(|a| a.text)
+                    .and_then(|t| t.as_string_literal())
+                else {
+                    return;
+                };
+                let trimmed = statement.trim();
+                let Some(rest) = trimmed
+                    .get(..4)
+                    .filter(|head| head.eq_ignore_ascii_case("set "))
+                    .map(|_| &trimmed[4..])
+                else {
+                    return;
+                };
+                if let Some((key, value)) = rest.split_once('=') {
+                    self.conf.push(ConfSetting {
+                        key: key.trim(),
+                        value: value.trim().trim_end_matches(';').trim(),
+                        node: call.syntax(),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
     fn escape_if_frame(&mut self, value: &Value<'t>, returned: bool) {
         if !value.ty.is_frame() && !matches!(value.ty, Ty::Grouped | Ty::Writer | Ty::WriterV2) {
             return;
@@ -968,6 +1161,11 @@ impl<'t> Builder<'t> {
             count,
         });
     }
+}
+
+/// A frame's known columns as a value's.
+fn known_columns<'t>(columns: &[&'t str]) -> columns_flow::Columns<'t> {
+    (!columns.is_empty()).then(|| Box::new(columns.to_vec()))
 }
 
 /// `pyspark.sql` or one of its submodules, but not pandas-on-Spark (`pyspark.pandas`), whose

@@ -23,6 +23,8 @@ pub(super) fn hinted_frame<'t>(args: &[Value<'t>]) -> Option<Value<'t>> {
         size: first.size.clone(),
         literal: first.literal,
         assumed: first.assumed,
+        layout: first.layout,
+        columns: first.columns.clone(),
         ..Value::default()
     };
     extend_unique(&mut value.frames, &first.frames);

@@ -3,7 +3,9 @@
 use sparkfix_syntax::SyntaxNode;
 use sparkfix_syntax::views::{Argument, Call};
 
+use super::columns_flow::Columns;
 use crate::model::FrameId;
+use crate::model::layout::Layout;
 use crate::model::size::SizeFacts;
 use crate::model::spark_api::Ty;
 
@@ -28,6 +30,24 @@ pub(super) struct Value<'t> {
     pub(super) text: Option<SyntaxNode<'t>>,
     /// A DataFrame of an outer scope computed from an unannotated parameter.
     pub(super) assumed: bool,
+    /// What produced its partitions.
+    pub(super) layout: Layout,
+    /// Columns it provably has.
+    pub(super) columns: Columns<'t>,
+    /// For a `DataFrameWriter`: the write so far.
+    pub(super) writer: Option<Box<WriterChain<'t>>>,
+}
+
+/// A writer chain being evaluated: the DataFrame before `.write` and the builder calls so far.
+#[derive(Debug, Clone)]
+pub(super) struct WriterChain<'t> {
+    pub(super) frame: SyntaxNode<'t>,
+    pub(super) builders: Vec<Call<'t>>,
+    pub(super) layout: Layout,
+    pub(super) columns: Vec<&'t str>,
+    pub(super) frames: Vec<FrameId>,
+    pub(super) assumed: bool,
+    pub(super) literal: bool,
 }
 
 impl Value<'_> {

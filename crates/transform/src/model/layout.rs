@@ -1,0 +1,77 @@
+//! How a DataFrame's rows are spread over partitions when it is written: what decides the number
+//! of files a write produces.
+
+/// What produced the partitions of a DataFrame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Shape {
+    /// Not known: a SQL query, a parameter, a function sparkfix cannot see into.
+    #[default]
+    Unknown,
+    /// Read and transformed without any shuffle: one partition per input split.
+    MapOnly,
+    /// A shuffle (join, aggregation, distinct, sort, window...) set the partitions:
+    /// `spark.sql.shuffle.partitions` of them unless Adaptive Query Execution merges them.
+    Shuffled,
+}
+
+/// The partitioning facts of a DataFrame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Layout {
+    pub shape: Shape,
+    /// The code set the partitions after the last shuffle (`coalesce`, `repartition`,
+    /// `repartitionByRange`, a `rebalance`/`repartition`/`coalesce` hint, a `limit`).
+    pub controlled: bool,
+}
+
+impl Layout {
+    pub const MAP_ONLY: Layout = Layout {
+        shape: Shape::MapOnly,
+        controlled: false,
+    };
+    pub const SHUFFLED: Layout = Layout {
+        shape: Shape::Shuffled,
+        controlled: false,
+    };
+    pub const UNKNOWN: Layout = Layout {
+        shape: Shape::Unknown,
+        controlled: false,
+    };
+
+    /// The layout of a union of inputs: partitions are concatenated, so the result is map-only
+    /// only when every input is, and unknown when any input is.
+    pub fn union(inputs: impl IntoIterator<Item = Layout>) -> Layout {
+        let mut shape = Shape::MapOnly;
+        for input in inputs {
+            match input.shape {
+                Shape::Unknown => return Layout::UNKNOWN,
+                Shape::Shuffled => shape = Shape::Shuffled,
+                Shape::MapOnly => {}
+            }
+        }
+        Layout {
+            shape,
+            controlled: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unions_are_map_only_only_when_every_input_is() {
+        assert_eq!(
+            Layout::union([Layout::MAP_ONLY, Layout::MAP_ONLY]),
+            Layout::MAP_ONLY
+        );
+        assert_eq!(
+            Layout::union([Layout::MAP_ONLY, Layout::SHUFFLED]),
+            Layout::SHUFFLED
+        );
+        assert_eq!(
+            Layout::union([Layout::SHUFFLED, Layout::UNKNOWN]),
+            Layout::UNKNOWN
+        );
+    }
+}

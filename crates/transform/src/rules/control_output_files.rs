@@ -1,0 +1,220 @@
+//! SPK003 `control-output-files`: set the number of files a write produces where Spark would
+//! leave one file per task (partitioned writes, map-only writes, post-shuffle writes without
+//! Adaptive Query Execution).
+//!
+//! See `rules/control-output-files.yaml` for what it does, why, and the fix.
+
+use sparkfix_syntax::views::Argument;
+
+use super::partition_output_by_date::PartitionOutputByDate;
+use super::{Rule, RuleContext};
+use crate::diagnostic::Diagnostic;
+use crate::edits::append_method_call;
+use crate::model::{Shape, Write};
+use crate::settings::SparkVersion;
+
+pub struct ControlOutputFiles;
+
+/// Spark's default `spark.sql.shuffle.partitions`.
+const DEFAULT_SHUFFLE_PARTITIONS: &str = "200";
+
+/// What Adaptive Query Execution does for this file, and why.
+struct Adaptive {
+    /// AQE merges small post-shuffle partitions.
+    coalesces: bool,
+    /// `hint("rebalance")` is available (Spark 3.2 or newer with AQE on).
+    rebalance: bool,
+    /// Why AQE is off, for messages.
+    off_because: String,
+}
+
+impl Rule for ControlOutputFiles {
+    fn code(&self) -> &'static str {
+        "SPK003"
+    }
+
+    fn name(&self) -> &'static str {
+        "control-output-files"
+    }
+
+    fn check(&self, ctx: &RuleContext<'_, '_>, out: &mut Vec<Diagnostic>) {
+        if ctx.model.writes.is_empty() {
+            return;
+        }
+        let adaptive = adaptive(ctx);
+        let files = ctx
+            .parameter(self, "output_files")
+            .as_integer()
+            .unwrap_or(50)
+            .max(1);
+        let files_source = format!("{files} from the rule's `output_files` parameter");
+        for write in &ctx.model.writes {
+            if write.assumed
+                || write.layout.controlled
+                || write.has_option("maxRecordsPerFile")
+                || write.terminal_name() == "jdbc"
+                || !write.writes_files()
+            {
+                continue;
+            }
+            // The unsafe partitionBy fix comes first; this rule's partitioned case follows on the
+            // next pass of the fix loop.
+            let by_date = PartitionOutputByDate;
+            if ctx.settings.unsafe_fixes
+                && ctx.settings.rules.enables(by_date.code(), by_date.name())
+                && by_date.date_column(ctx, write).is_some()
+            {
+                continue;
+            }
+            let partitions = write.partition_arguments();
+            let (message, call) = if !partitions.is_empty() {
+                let columns = column_list(&partitions);
+                let shown = partitions
+                    .iter()
+                    .map(|a| a.value().text())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let call = columns.map(|columns| {
+                    if adaptive.rebalance {
+                        format!(".hint(\"rebalance\", {columns})")
+                    } else {
+                        format!(".repartition({columns})")
+                    }
+                });
+                let remedy = match &call {
+                    Some(call) => format!("add `{call}` before `.write`"),
+                    None => "repartition by the partition columns before `.write`".to_owned(),
+                };
+                (
+                    format!(
+                        "Partitioned write: each task writes one file per value of {shown}; \
+                         {remedy} so that each value is written by one task"
+                    ),
+                    call,
+                )
+            } else {
+                match write.layout.shape {
+                    // Literal rows come in a few partitions: nothing to merge.
+                    Shape::MapOnly if write.literal => continue,
+                    Shape::MapOnly => {
+                        let (call, remedy) = if adaptive.rebalance {
+                            (
+                                ".hint(\"rebalance\")".to_owned(),
+                                "rebalance it (AQE sizes the output partitions)".to_owned(),
+                            )
+                        } else {
+                            (
+                                format!(".repartition({files})"),
+                                format!(
+                                    "repartition it to {files_source} ({})",
+                                    adaptive.off_because
+                                ),
+                            )
+                        };
+                        (
+                            format!(
+                                "Map-only write: one file per input split, however small; {remedy}"
+                            ),
+                            Some(call),
+                        )
+                    }
+                    Shape::Shuffled if !adaptive.coalesces => {
+                        let shuffle_partitions = ctx
+                            .model
+                            .setting("spark.sql.shuffle.partitions")
+                            .map_or(DEFAULT_SHUFFLE_PARTITIONS, |s| s.value);
+                        (
+                            format!(
+                                "Post-shuffle write ({}): {shuffle_partitions} shuffle \
+                                 partitions write up to {shuffle_partitions} files; coalesce to \
+                                 {files_source}",
+                                adaptive.off_because
+                            ),
+                            Some(format!(".coalesce({files})")),
+                        )
+                    }
+                    _ => continue,
+                }
+            };
+            let edits = match call {
+                Some(call) => append_method_call(ctx.file, write.frame, &call),
+                None => Vec::new(),
+            };
+            out.push(ctx.diagnostic(self, range(write), message, edits));
+        }
+    }
+}
+
+fn range(write: &Write<'_>) -> std::ops::Range<usize> {
+    write.terminal.syntax().range()
+}
+
+/// Whether AQE is on for the file: an explicit `spark.sql.adaptive.enabled` (or its
+/// `coalescePartitions.enabled`) setting in the code, else the target version's default.
+fn adaptive(ctx: &RuleContext<'_, '_>) -> Adaptive {
+    let target = ctx.settings.target_spark;
+    let modern = target >= SparkVersion::new(3, 2);
+    let setting = |key: &str| ctx.model.setting(key);
+    let (enabled, off_because) = match setting("spark.sql.adaptive.enabled") {
+        Some(s) if s.is_false() => (
+            false,
+            format!("AQE turned off at line {}", ctx.line(s.node.start())),
+        ),
+        Some(_) => (true, String::new()),
+        None if modern => (true, String::new()),
+        None => (
+            false,
+            format!("Spark {target}: AQE is off by default before 3.2"),
+        ),
+    };
+    let coalescing_off = setting("spark.sql.adaptive.coalescePartitions.enabled")
+        .filter(|s| s.is_false())
+        .map(|s| {
+            format!(
+                "AQE partition coalescing turned off at line {}",
+                ctx.line(s.node.start())
+            )
+        });
+    let coalesces = enabled && coalescing_off.is_none();
+    Adaptive {
+        coalesces,
+        rebalance: modern && enabled,
+        off_because: if enabled {
+            coalescing_off
+                .unwrap_or_else(|| format!("Spark {target} without `hint(\"rebalance\")`"))
+        } else {
+            off_because
+        },
+    }
+}
+
+/// The partition columns as arguments of `repartition`/`hint`: string literals, the elements
+/// of a list or tuple of string literals, and `*cols` splats. `None` when any is something else
+/// (a variable may hold a list, which `repartition` does not take).
+fn column_list(arguments: &[Argument<'_>]) -> Option<String> {
+    let mut columns = Vec::new();
+    for argument in arguments {
+        match argument {
+            Argument::Positional(node) => {
+                let node = node.unparenthesized();
+                if node.as_string_literal().is_some() {
+                    columns.push(node.text().to_owned());
+                } else if let Some(items) = node.as_sequence_literal() {
+                    for item in items {
+                        item.as_string_literal()?;
+                        columns.push(item.text().to_owned());
+                    }
+                } else {
+                    return None;
+                }
+            }
+            Argument::Splat(node)
+                if node.text().starts_with('*') && !node.text().starts_with("**") =>
+            {
+                columns.push(node.text().to_owned());
+            }
+            _ => return None,
+        }
+    }
+    (!columns.is_empty()).then(|| columns.join(", "))
+}

@@ -1,0 +1,193 @@
+//! Runs the Spark jobs of `tests/spark/jobs/` with real PySpark before and after `sparkfix --write`:
+//! the fixed job must give the same result, and Spark must execute it the way the rule says.
+//!
+//! The first run installs PySpark in `target/spark-venv` (see `support/pyspark.rs`); it needs
+//! python3, Java 17 and network access to PyPI.
+
+#[path = "support/pyspark.rs"]
+mod pyspark;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::thread;
+
+use similar::{ChangeTag, TextDiff};
+
+/// A job of `tests/spark/jobs/`.
+fn job(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/spark/jobs")
+        .join(name)
+}
+
+/// Runs `sparkfix --write --select SPK002` on `file` (only the rule this test is about) and returns its exit code and output.
+fn sparkfix_write(file: &Path) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_sparkfix"))
+        .args(["--write", "--select", "SPK002"])
+        .arg(file)
+        .current_dir(file.parent().unwrap())
+        .output()
+        .expect("the sparkfix binary runs");
+    (
+        output.status.code().expect("sparkfix exits normally"),
+        pyspark::show(&output),
+    )
+}
+
+/// What a job prints as its last line: `{"rows": [...], "joins": ["SortMergeJoin Inner", ...]}`.
+#[derive(Debug)]
+struct JobResult {
+    /// The JSON text of the sorted result rows (compared as text: the job sorts them and
+    /// `json.dumps` is deterministic).
+    rows: String,
+    /// `<join operator> <join type>` for each join of the executed plan, outermost first.
+    joins: Vec<String>,
+}
+
+impl JobResult {
+    /// Parses the job's last stdout line. Only this fixed shape is accepted: the job's join
+    /// names are plain words, so no JSON parser is needed.
+    fn parse(stdout: &[u8]) -> JobResult {
+        let stdout = String::from_utf8_lossy(stdout);
+        let line = stdout
+            .lines()
+            .rev()
+            .find(|line| !line.trim().is_empty())
+            .unwrap_or_else(|| panic!("the job printed nothing on stdout"));
+        let shape_error = || -> ! { panic!("not a job result line: {line}") };
+        let body = line
+            .strip_prefix(r#"{"rows": "#)
+            .and_then(|rest| rest.strip_suffix("]}"))
+            .unwrap_or_else(|| shape_error());
+        let (rows, joins) = body
+            .rsplit_once(r#", "joins": ["#)
+            .unwrap_or_else(|| shape_error());
+        let joins = joins
+            .split(", ")
+            .filter(|join| !join.is_empty())
+            .map(|join| {
+                join.strip_prefix('"')
+                    .and_then(|join| join.strip_suffix('"'))
+                    .unwrap_or_else(|| shape_error())
+                    .to_owned()
+            })
+            .collect();
+        JobResult {
+            rows: rows.to_owned(),
+            joins,
+        }
+    }
+}
+
+/// Runs `script` with a fresh base folder next to it and parses its result.
+fn run(script: &Path) -> JobResult {
+    let base = script.with_file_name("data");
+    let output = pyspark::run_job(script, &[base.to_str().expect("a UTF-8 temporary path")]);
+    JobResult::parse(&output.stdout)
+}
+
+/// SPK002 hints the product and customer dimensions (an inner and a left join) and leaves the
+/// right outer join alone: with Spark's automatic broadcast off, as for dimensions over 10 MB,
+/// the original job sort-merge joins all three, the fixed one broadcasts the two hinted
+/// dimensions, and both give the same rows.
+#[test]
+fn broadcast_fix_keeps_results_and_broadcasts() {
+    let source = fs::read_to_string(job("broadcast_dimensions.py")).unwrap();
+    let original_dir = tempfile::tempdir().unwrap();
+    let fixed_dir = tempfile::tempdir().unwrap();
+    let original_job = original_dir.path().join("broadcast_dimensions.py");
+    let fixed_job = fixed_dir.path().join("broadcast_dimensions.py");
+    fs::write(&original_job, &source).unwrap();
+    fs::write(&fixed_job, &source).unwrap();
+
+    // Without --exit-non-zero-on-fix, a --write that fixed everything it could exits 0.
+    let (code, output) = sparkfix_write(&fixed_job);
+    assert_eq!(code, 0, "sparkfix --write failed\n{output}");
+    let fixed = fs::read_to_string(&fixed_job).unwrap();
+    assert_ne!(fixed, source, "sparkfix changed nothing\n{output}");
+    for join in [
+        r#".join(broadcast(products), "product_id")"#,
+        r#".join(broadcast(customers), "customer_id", "left")"#,
+        r#".join(regions, "region_id", "right")"#,
+    ] {
+        assert!(
+            fixed.contains(join),
+            "no `{join}` in the fixed job:\n{fixed}"
+        );
+    }
+    // Only the two hinted joins and the functions import changed.
+    let diff = TextDiff::from_lines(&source, &fixed);
+    for change in diff.iter_all_changes() {
+        let line = change.value().trim();
+        match change.tag() {
+            ChangeTag::Equal => {}
+            ChangeTag::Delete => assert!(
+                line.starts_with("from pyspark.sql.functions import ")
+                    || line.starts_with(".join(products,")
+                    || line.starts_with(".join(customers,"),
+                "the fix changed `{line}`:\n{}",
+                diff.unified_diff()
+            ),
+            ChangeTag::Insert => assert!(
+                (line.starts_with("from pyspark.sql.functions import ")
+                    && line.contains("broadcast"))
+                    || line.starts_with(".join(broadcast("),
+                "the fix wrote `{line}`:\n{}",
+                diff.unified_diff()
+            ),
+        }
+    }
+
+    // Each job starts its own JVM; running both at once saves about a third of the wall time
+    // on two cores.
+    // The bootstrap first, on this thread, so that its failure is this test's message.
+    pyspark::python();
+    let (original, fixed) = thread::scope(|scope| {
+        let original = scope.spawn(|| run(&original_job));
+        let fixed = scope.spawn(|| run(&fixed_job));
+        let join = |job: thread::ScopedJoinHandle<'_, JobResult>| {
+            job.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        };
+        (join(original), join(fixed))
+    });
+
+    assert_eq!(
+        original.rows, fixed.rows,
+        "the fix changed the job's result"
+    );
+    // The rows show all three joins at work: a region without sales (right outer join) and
+    // guest customers without a segment (left join).
+    let guest_rows = original
+        .rows
+        .split("], [")
+        .filter(|row| !row.contains("islands") && row.split(", ").nth(2) == Some("null"))
+        .count();
+    assert!(
+        original
+            .rows
+            .contains(r#"["islands", null, null, 0, null]"#)
+            && guest_rows > 0,
+        "unexpected result rows: {}",
+        original.rows
+    );
+    assert_eq!(
+        original.joins,
+        [
+            "SortMergeJoin RightOuter",
+            "SortMergeJoin LeftOuter",
+            "SortMergeJoin Inner"
+        ],
+        "joins of the original plan"
+    );
+    assert_eq!(
+        fixed.joins,
+        [
+            "SortMergeJoin RightOuter",
+            "BroadcastHashJoin LeftOuter",
+            "BroadcastHashJoin Inner"
+        ],
+        "joins of the fixed plan"
+    );
+}
