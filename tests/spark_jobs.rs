@@ -21,10 +21,11 @@ fn job(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Runs `sparkfix --write --select SPK002` on `file` (only the rule this test is about) and returns its exit code and output.
-fn sparkfix_write(file: &Path) -> (i32, String) {
+/// Runs `sparkfix --write --select <rule>` on `file` (only the rule a test is about) and returns
+/// its exit code and output.
+fn sparkfix_write(file: &Path, rule: &str) -> (i32, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_sparkfix"))
-        .args(["--write", "--select", "SPK002"])
+        .args(["--write", "--select", rule])
         .arg(file)
         .current_dir(file.parent().unwrap())
         .output()
@@ -102,7 +103,7 @@ fn broadcast_fix_keeps_results_and_broadcasts() {
     fs::write(&fixed_job, &source).unwrap();
 
     // Without --exit-non-zero-on-fix, a --write that fixed everything it could exits 0.
-    let (code, output) = sparkfix_write(&fixed_job);
+    let (code, output) = sparkfix_write(&fixed_job, "SPK002");
     assert_eq!(code, 0, "sparkfix --write failed\n{output}");
     let fixed = fs::read_to_string(&fixed_job).unwrap();
     assert_ne!(fixed, source, "sparkfix changed nothing\n{output}");
@@ -189,5 +190,109 @@ fn broadcast_fix_keeps_results_and_broadcasts() {
             "BroadcastHashJoin Inner"
         ],
         "joins of the fixed plan"
+    );
+}
+
+/// Copies `name` into two temporary folders, fixes one copy with `rule`, and runs both with
+/// PySpark at once. Returns the fixed source and both jobs' stdout.
+fn run_original_and_fixed(name: &str, rule: &str) -> (String, String, String) {
+    let source = fs::read_to_string(job(name)).unwrap();
+    let original_dir = tempfile::tempdir().unwrap();
+    let fixed_dir = tempfile::tempdir().unwrap();
+    let original_job = original_dir.path().join(name);
+    let fixed_job = fixed_dir.path().join(name);
+    fs::write(&original_job, &source).unwrap();
+    fs::write(&fixed_job, &source).unwrap();
+    let (code, output) = sparkfix_write(&fixed_job, rule);
+    assert_eq!(code, 0, "sparkfix --write failed\n{output}");
+    let fixed = fs::read_to_string(&fixed_job).unwrap();
+
+    pyspark::python();
+    let stdout = |script: &Path| {
+        let base = script.with_file_name("data");
+        let output = pyspark::run_job(script, &[base.to_str().expect("a UTF-8 temporary path")]);
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        text.lines()
+            .rev()
+            .find(|line| !line.trim().is_empty())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (original, after) = thread::scope(|scope| {
+        let original = scope.spawn(|| stdout(&original_job));
+        let after = scope.spawn(|| stdout(&fixed_job));
+        let join = |job: thread::ScopedJoinHandle<'_, String>| {
+            job.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        };
+        (join(original), join(after))
+    });
+    (fixed, original, after)
+}
+
+/// `key=value` pairs of a job's result line.
+fn figures(line: &str) -> Vec<(String, u64)> {
+    line.split_whitespace()
+        .map(|pair| {
+            let (key, value) = pair
+                .split_once('=')
+                .unwrap_or_else(|| panic!("not a result line: {line}"));
+            (
+                key.to_owned(),
+                value
+                    .parse()
+                    .unwrap_or_else(|_| panic!("not a number in: {line}")),
+            )
+        })
+        .collect()
+}
+
+fn figure(figures: &[(String, u64)], key: &str) -> u64 {
+    figures
+        .iter()
+        .find(|(k, _)| k == key)
+        .unwrap_or_else(|| panic!("no {key} in {figures:?}"))
+        .1
+}
+
+/// SPK003 on 16 input tasks writing 30 dates: the plain partitioned write leaves one file per
+/// task per date (480, as spark-facts.md measured), the rebalanced one a file per date; the
+/// map-only write goes from one file per input split to what AQE's rebalance makes of the small
+/// output. The rows written are the same.
+#[test]
+fn output_files_fix_writes_one_file_per_date() {
+    let (fixed, original, after) = run_original_and_fixed("partitioned_output.py", "SPK003");
+    assert!(
+        fixed.contains(r#"clean.hint("rebalance", "transaction_date").write.mode("overwrite").partitionBy("transaction_date")"#)
+            && fixed.contains(r#"clean.hint("rebalance").write.mode("overwrite").parquet("#),
+        "the fix:\n{fixed}"
+    );
+    let (original, after) = (figures(&original), figures(&after));
+    eprintln!("partitioned_output.py: original {original:?}, fixed {after:?}");
+    assert_eq!(figure(&original, "dates"), 30);
+    assert_eq!(figure(&after, "dates"), 30);
+    assert_eq!(
+        figure(&original, "rows"),
+        figure(&after, "rows"),
+        "same rows written"
+    );
+    assert_eq!(
+        figure(&original, "by_date_files"),
+        16 * 30,
+        "plain partitionBy: one file per task per date"
+    );
+    assert_eq!(
+        figure(&after, "by_date_files"),
+        30,
+        "rebalanced by the date: one file per date"
+    );
+    assert_eq!(
+        figure(&original, "flat_files"),
+        16,
+        "map-only: one file per input split"
+    );
+    assert!(
+        figure(&after, "flat_files") < 16,
+        "rebalanced map-only write: fewer files ({after:?})"
     );
 }
