@@ -3,7 +3,7 @@
 //! partitions, everything unknown makes the layout unknown.
 
 use sparkfix_syntax::SyntaxNode;
-use sparkfix_syntax::views::Link;
+use sparkfix_syntax::views::{Chain, Link};
 
 use super::value::Value;
 use crate::model::layout::{Layout, Shape};
@@ -19,6 +19,12 @@ pub(super) fn layout_after(
     let name = link.name;
     match (receiver.ty, ty) {
         (Ty::Session, Ty::DataFrame) if name == "sql" => Layout::UNKNOWN,
+        // A JDBC read has the partitions its options ask for (one by default): writing it is
+        // not a small-files problem, and repartitioning it to N would only add files.
+        (Ty::Reader, Ty::DataFrame) if is_jdbc_read(link) => Layout {
+            shape: Shape::MapOnly,
+            controlled: true,
+        },
         (Ty::Session, Ty::DataFrame) | (Ty::Reader, Ty::DataFrame) => Layout::MAP_ONLY,
         (Ty::DynamicFrameReader, Ty::DynamicFrame) => Layout::MAP_ONLY,
         (Ty::DynamicFrame, Ty::DynamicFrame | Ty::DataFrame) => {
@@ -102,4 +108,19 @@ fn has_window(arguments: SyntaxNode<'_>) -> bool {
             lower.contains(" over(") || lower.contains(" over (")
         })
     })
+}
+
+/// `spark.read.jdbc(..)`, or a reader chain with `.format("jdbc")` ending in `.load(..)`.
+fn is_jdbc_read(link: &Link<'_>) -> bool {
+    if link.name == "jdbc" {
+        return true;
+    }
+    link.name == "load"
+        && Chain::of(link.node).links.iter().any(|l| {
+            l.name == "format"
+                && l.call
+                    .and_then(|c| c.arguments().positional(0))
+                    .and_then(|a| a.as_string_literal())
+                    .is_some_and(|f| f.eq_ignore_ascii_case("jdbc"))
+        })
 }
