@@ -48,6 +48,33 @@ impl Source {
     }
 }
 
+/// The table a simple SQL query reads: `SELECT <columns> FROM <table> [alias] [WHERE ...]`, with no
+/// join, union, subquery or second `FROM`. Such a query only narrows the table.
+pub fn simple_select_table(sql: &str) -> Option<String> {
+    let words: Vec<&str> = sql.split_whitespace().collect();
+    let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+    if lower.first().map(String::as_str) != Some("select") {
+        return None;
+    }
+    let widening = ["join", "union", "intersect", "except", "minus", "lateral"];
+    let froms = lower.iter().filter(|w| w.as_str() == "from").count();
+    let at = lower.iter().position(|w| w == "from")?;
+    let after_from = lower[at + 1..].join(" ");
+    if froms != 1
+        || lower.iter().any(|w| widening.contains(&w.as_str()))
+        || after_from.contains(',')
+        || sql.to_ascii_lowercase().contains("(select")
+    {
+        return None;
+    }
+    let table = words.get(at + 1)?.trim_end_matches(';');
+    let valid = !table.is_empty()
+        && table
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '`' | '{' | '}'));
+    valid.then(|| table.to_owned())
+}
+
 /// Facts about the data of a DataFrame that was only narrowed (projected, filtered, aggregated,
 /// limited) since it was read or built. A join, union or other widening step drops them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -103,6 +130,37 @@ mod tests {
     fn table_segments_are_its_dotted_parts() {
         let source = Source::Table("`dw`.`dim_customer`".into());
         assert_eq!(source.segments(), ["dw", "dim_customer"]);
+    }
+
+    #[test]
+    fn reads_the_table_of_a_simple_select() {
+        assert_eq!(
+            simple_select_table("SELECT * FROM cars_catalog.gold.dim_dealer").as_deref(),
+            Some("cars_catalog.gold.dim_dealer")
+        );
+        assert_eq!(
+            simple_select_table("select id, name\n  from `ref`.`region` r where active = 1;")
+                .as_deref(),
+            Some("`ref`.`region`")
+        );
+        assert_eq!(
+            simple_select_table("SELECT * FROM a JOIN dim_b USING (k)"),
+            None
+        );
+        assert_eq!(simple_select_table("SELECT * FROM a, dim_b"), None);
+        assert_eq!(
+            simple_select_table("SELECT * FROM (SELECT * FROM dim_x) t"),
+            None
+        );
+        assert_eq!(
+            simple_select_table("SELECT * FROM dim_x UNION ALL SELECT * FROM y"),
+            None
+        );
+        assert_eq!(
+            simple_select_table("WITH t AS (SELECT 1) SELECT * FROM t"),
+            None
+        );
+        assert_eq!(simple_select_table("INSERT INTO dim_x SELECT 1"), None);
     }
 
     #[test]

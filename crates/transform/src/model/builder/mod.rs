@@ -75,6 +75,8 @@ struct FunctionSummary {
     /// The layout of every DataFrame it returns, when they agree and none comes from a
     /// parameter.
     returns_layout: Option<Layout>,
+    /// Every DataFrame it returns is built from rows written in the program.
+    returns_literal: bool,
     /// Parameters whose DataFrame the returned value is computed from.
     returns_params: Vec<usize>,
 }
@@ -570,6 +572,7 @@ impl<'t> Builder<'t> {
             self.names_spark_class(a.text().trim_matches(['"', '\'']), "DataFrame")
         });
         let mut layouts = Vec::new();
+        let mut literals = Vec::new();
         for value in &function.returned {
             if !value.ty.is_frame() {
                 continue;
@@ -594,8 +597,10 @@ impl<'t> Builder<'t> {
                 Layout::UNKNOWN
             };
             layouts.push(layout);
+            literals.push(value.literal && from_params.is_empty());
             summary.returns_params.extend(from_params);
         }
+        summary.returns_literal = !literals.is_empty() && literals.iter().all(|l| *l);
         summary.returns_layout = match layouts.split_first() {
             Some((first, rest)) if rest.iter().all(|l| l == first) => Some(*first),
             _ => None,
@@ -950,6 +955,7 @@ impl<'t> Builder<'t> {
         }
         if result.ty == Ty::DataFrame {
             result.layout = summary.returns_layout.unwrap_or(Layout::UNKNOWN);
+            result.literal = summary.returns_literal && result.frames.is_empty();
         }
         result
     }

@@ -4,7 +4,7 @@
 use sparkfix_syntax::views::Link;
 
 use super::value::{Value, argument, extend_unique, text_argument};
-use crate::model::size::{SizeFacts, Source};
+use crate::model::size::{SizeFacts, Source, simple_select_table};
 use crate::model::spark_api::{self, Ty};
 
 /// The value of `broadcast(df)`: the DataFrame with a hint, or an unknown value that carries the
@@ -64,6 +64,9 @@ pub(super) fn size_after<'t>(
                 })
             })
         }
+        Ty::Session if name == "sql" => text_argument(call, args, 0, "sqlQuery")
+            .and_then(|sql| simple_select_table(&sql))
+            .map(|table| read(Source::Table(table))),
         Ty::Session if name == "table" => {
             text_argument(call, args, 0, "tableName").map(|t| read(Source::Table(t)))
         }
