@@ -350,9 +350,9 @@ pub fn is_literal_source(name: &str) -> bool {
     name == "createDataFrame" || name == "range"
 }
 
-/// DataFrame methods that never add rows to their receiver: a table narrowed with them stays as
-/// small as it was.
-const NARROWING: &[&str] = &[
+/// DataFrame methods that work row by row (or column by column) without adding rows or moving
+/// them between partitions.
+const ROW_WISE: &[&str] = &[
     "select",
     "selectExpr",
     "filter",
@@ -363,36 +363,31 @@ const NARROWING: &[&str] = &[
     "withColumnsRenamed",
     "withMetadata",
     "drop",
-    "dropDuplicates",
-    "drop_duplicates",
-    "distinct",
-    "sort",
-    "orderBy",
-    "sortWithinPartitions",
-    "limit",
-    "offset",
-    "coalesce",
-    "repartition",
-    "repartitionByRange",
-    "hint",
-    "sample",
     "alias",
     "fillna",
     "dropna",
     "replace",
     "toDF",
     "to",
+    "sample",
+    "sortWithinPartitions",
     "cache",
     "persist",
     "unpersist",
-    "groupBy",
-    "groupby",
-    "agg",
 ];
 
-/// Whether `.name(..)` on a DataFrame (or on its grouped data) keeps it at most as large.
+/// Whether `.name(..)` on a DataFrame (or on its grouped data) keeps it at most as large: row-wise
+/// steps, deduplication, sorts, limits, repartitioning, hints and aggregations.
 pub fn is_narrowing(name: &str) -> bool {
-    has(NARROWING, name) || has(GROUPED_TO_FRAME, name)
+    has(ROW_WISE, name)
+        || has(SHUFFLING, name) && !matches!(name, "describe" | "summary")
+        || matches!(
+            name,
+            "limit" | "offset" | "coalesce" | "repartition" | "repartitionByRange" | "hint"
+        )
+        // Not `rollup`/`cube`: grouping sets repeat rows.
+        || matches!(name, "groupBy" | "groupby")
+        || has(GROUPED_TO_FRAME, name)
 }
 
 /// The hint names that ask for a broadcast join (`df.hint("broadcast")`); Spark reads hint names
@@ -462,36 +457,11 @@ pub fn is_shuffling(name: &str) -> bool {
 /// Whether `.name(..)` on a DataFrame keeps its partitions as they are (row-wise or
 /// partition-wise work, no exchange).
 pub fn keeps_partitions(name: &str) -> bool {
-    matches!(
-        name,
-        "select"
-            | "selectExpr"
-            | "filter"
-            | "where"
-            | "withColumn"
-            | "withColumns"
-            | "withColumnRenamed"
-            | "withColumnsRenamed"
-            | "withMetadata"
-            | "drop"
-            | "alias"
-            | "fillna"
-            | "dropna"
-            | "replace"
-            | "toDF"
-            | "to"
-            | "sample"
-            | "sortWithinPartitions"
-            | "withWatermark"
-            | "observe"
-            | "mapInPandas"
-            | "mapInArrow"
-            | "unpivot"
-            | "melt"
-            | "cache"
-            | "persist"
-            | "unpersist"
-    )
+    has(ROW_WISE, name)
+        || matches!(
+            name,
+            "withWatermark" | "observe" | "mapInPandas" | "mapInArrow" | "unpivot" | "melt"
+        )
 }
 
 /// The hint names that set the output partitions (`df.hint("rebalance")`), case-insensitive.

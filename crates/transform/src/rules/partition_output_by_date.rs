@@ -11,11 +11,6 @@ use crate::model::Write;
 
 pub struct PartitionOutputByDate;
 
-/// File formats a partitioned directory layout makes sense for.
-const FILE_FORMATS: &[&str] = &[
-    "parquet", "orc", "csv", "json", "avro", "xml", "delta", "iceberg",
-];
-
 impl Rule for PartitionOutputByDate {
     fn code(&self) -> &'static str {
         "SPK004"
@@ -76,19 +71,14 @@ impl PartitionOutputByDate {
         {
             return None;
         }
-        match write.terminal_name() {
-            "saveAsTable" | "insertInto" | "jdbc" | "text" => return None,
-            "save" => {
-                // `save()` without a literal format writes Spark's default source (parquet);
-                // an explicit format must be a file format.
-                if let Some(format) = write.format()
-                    && !FILE_FORMATS.contains(&format.to_ascii_lowercase().as_str())
-                {
-                    return None;
-                }
-            }
-            name if FILE_FORMATS.contains(&name) => {}
-            _ => return None,
+        // A table's definition decides its layout; text output has no columns to spare; a
+        // `save()` without a literal format writes Spark's default source (parquet).
+        let table = matches!(write.terminal_name(), "saveAsTable" | "insertInto");
+        let text = write
+            .format()
+            .is_some_and(|format| format.eq_ignore_ascii_case("text"));
+        if table || text || !write.writes_files() {
+            return None;
         }
         let patterns = ctx.parameter(self, "date_columns").as_list();
         let extra = ctx.parameter(self, "partition_columns").as_list();
