@@ -13,9 +13,9 @@ const CLEAN: &str = "from pyspark.sql import SparkSession\n\
 /// A Spark job whose DataFrame is used twice: SPK001 caches it.
 const JOB: &str = "from pyspark.sql import SparkSession\n\
                    spark = SparkSession.builder.getOrCreate()\n\
-                   df = spark.read.parquet(\"s3://bucket/events/\")\n\
+                   df = spark.read.json(\"s3://bucket/events/\")\n\
                    print(df.count())\n\
-                   df.show()\n";
+                   df.collect()\n";
 
 /// A Spark file that does not parse.
 const BROKEN: &str = "from pyspark.sql import SparkSession\n\
@@ -391,21 +391,21 @@ fn version_and_help() {
 
 const FIXED_JOB: &str = "from pyspark.sql import SparkSession\n\
                          spark = SparkSession.builder.getOrCreate()\n\
-                         df = spark.read.parquet(\"s3://bucket/events/\").cache()\n\
+                         df = spark.read.json(\"s3://bucket/events/\").cache()\n\
                          print(df.count())\n\
-                         df.show()\n\
+                         df.collect()\n\
                          df.unpersist()\n";
 
 fn assert_fixed(text: &str) {
     let lines: Vec<&str> = text.lines().collect();
     assert!(
-        lines.contains(&"df = spark.read.parquet(\"s3://bucket/events/\").cache()"),
+        lines.contains(&"df = spark.read.json(\"s3://bucket/events/\").cache()"),
         "cached:\n{text}"
     );
     let show = lines
         .iter()
-        .position(|line| *line == "df.show()")
-        .expect("df.show() kept");
+        .position(|line| *line == "df.collect()")
+        .expect("df.collect() kept");
     assert_eq!(
         lines.get(show + 1),
         Some(&"df.unpersist()"),
@@ -499,11 +499,11 @@ fn diff_prints_the_fix_and_writes_nothing() {
     );
     assert!(
         run.stdout
-            .contains("\n+df = spark.read.parquet(\"s3://bucket/events/\").cache()\n")
+            .contains("\n+df = spark.read.json(\"s3://bucket/events/\").cache()\n")
     );
     assert!(
         run.stdout
-            .contains("\n-df = spark.read.parquet(\"s3://bucket/events/\")\n")
+            .contains("\n-df = spark.read.json(\"s3://bucket/events/\")\n")
     );
     assert!(run.stdout.contains("\n+df.unpersist()\n"));
     assert!(!run.stdout.contains('\x1b'), "no color when piped");
@@ -533,7 +533,7 @@ fn diff_marks_a_missing_final_newline() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stdout
-            .contains("-df.show()\n\\ No newline at end of file\n"),
+            .contains("-df.collect()\n\\ No newline at end of file\n"),
         "{}",
         run.stdout
     );
@@ -580,7 +580,7 @@ fn syntax_error_is_reported_and_the_file_kept() {
         let run = sparkfix(dir.path(), args);
         assert_eq!(run.code, 2, "{args:?}");
         assert!(
-            run.stderr.contains("bad.py: cannot parse: line "),
+            run.stderr.contains("bad.py:3:11: cannot parse: "),
             "{args:?}: {}",
             run.stderr
         );
@@ -606,7 +606,9 @@ fn target_spark_decides_whether_a_post_shuffle_write_is_coalesced() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stdout.contains(
-            "job.py:5:1: SPK003 Post-shuffle write (Spark 3.1: AQE is off by default before 3.2)"
+            "job.py:5:1: SPK003 Post-shuffle write: 200 shuffle partitions write up to 200 files; \
+             coalesce to 50 from the rule's `output_files` parameter (proven by the code: Spark \
+             3.1: AQE is off by default before 3.2) [*]"
         ),
         "{}",
         run.stdout

@@ -3,12 +3,12 @@
 
 use std::path::Path;
 
-use sparkfix_transform::{FixOutcome, Settings, check, fix, may_contain_spark};
+use sparkfix_transform::{FixOutcome, ParseError, Settings, check, fix, may_contain_spark};
 
 use crate::args::Mode;
 use crate::color::Palette;
 use crate::diff;
-use crate::report::Finding;
+use crate::report::{FileError, Finding};
 use crate::write::write_atomically;
 
 /// What every file of a run shares.
@@ -34,8 +34,8 @@ pub struct Analysis {
     pub changed: bool,
     /// Fixes applied, when the text changed.
     pub applied: usize,
-    /// Why the source was left alone, as printed after `path: `.
-    pub error: Option<String>,
+    /// Why the source was left alone.
+    pub error: Option<FileError>,
     /// `--write` only: the findings of the original text, to report if the write fails.
     original_findings: Vec<Finding>,
 }
@@ -44,7 +44,18 @@ impl Analysis {
     /// A source left alone for `reason`.
     pub fn failed(reason: impl Into<String>) -> Self {
         Analysis {
-            error: Some(reason.into()),
+            error: Some(FileError::new(reason)),
+            ..Analysis::default()
+        }
+    }
+
+    /// A source that does not compile: `path:line:col: cannot parse: reason`.
+    fn unparsable(error: ParseError) -> Self {
+        Analysis {
+            error: Some(FileError {
+                location: Some(error.location),
+                reason: format!("cannot parse: {}", error.reason),
+            }),
             ..Analysis::default()
         }
     }
@@ -65,7 +76,7 @@ pub fn process_file(path: &Path, name: &str, context: &Context) -> Analysis {
         analysis.findings = original_findings;
         analysis.applied = 0;
         analysis.changed = false;
-        analysis.error = Some(format!("cannot write: {error}"));
+        analysis.error = Some(FileError::new(format!("cannot write: {error}")));
     }
     analysis
 }
@@ -93,11 +104,11 @@ pub fn analyze(bytes: &[u8], name: &str, context: &Context) -> Analysis {
                 findings: Finding::from_all(&diagnostics, unsafe_fixes),
                 ..Analysis::default()
             },
-            Err(error) => Analysis::failed(error.to_string()),
+            Err(error) => Analysis::unparsable(error),
         },
         Mode::Diff | Mode::Write => match fix(source, &context.settings) {
             Ok(outcome) => from_outcome(source, outcome, name, context),
-            Err(error) => Analysis::failed(error.to_string()),
+            Err(error) => Analysis::unparsable(error),
         },
     }
 }
@@ -113,7 +124,7 @@ fn from_outcome(source: &str, outcome: FixOutcome, name: &str, context: &Context
         };
         return Analysis {
             findings,
-            error: Some(failure.to_string()),
+            error: Some(FileError::new(failure.to_string())),
             ..Analysis::default()
         };
     }
@@ -157,8 +168,28 @@ mod tests {
     fn reports_invalid_utf8_with_its_offset() {
         let analysis = analyze(b"spark = 1\n\xff\n", "a.py", &context(Mode::Check));
         assert_eq!(
-            analysis.error.as_deref(),
-            Some("not valid UTF-8 (byte offset 10); left unchanged")
+            analysis.error,
+            Some(FileError::new(
+                "not valid UTF-8 (byte offset 10); left unchanged"
+            ))
         );
+    }
+
+    #[test]
+    fn reports_where_and_why_a_source_does_not_compile() {
+        let source = b"spark = 1\nif spark:\n    x = 1\n  y = 2\n";
+        for mode in [Mode::Check, Mode::Diff, Mode::Write] {
+            let analysis = analyze(source, "a.py", &context(mode));
+            let error = analysis.error.expect("a syntax error");
+            assert_eq!(
+                error.location,
+                Some(sparkfix_transform::Location { line: 4, column: 3 })
+            );
+            assert_eq!(
+                error.reason,
+                "cannot parse: unindent does not match any outer indentation level"
+            );
+            assert_eq!(analysis.fixed, None);
+        }
     }
 }

@@ -62,9 +62,32 @@ pub fn push_finding(out: &mut String, path: &str, finding: &Finding, palette: &P
     out.push('\n');
 }
 
-/// Appends `path: reason` as one line.
-pub fn push_error(out: &mut String, path: &str, reason: &str) {
-    let _ = writeln!(out, "{path}: {reason}");
+/// Why a source was left alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileError {
+    /// Where in the source, for an error of its text (a syntax error).
+    pub location: Option<Location>,
+    pub reason: String,
+}
+
+impl FileError {
+    /// An error of the file as a whole: it cannot be read, decoded or written.
+    pub fn new(reason: impl Into<String>) -> Self {
+        FileError {
+            location: None,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Appends `path: reason`, or `path:line:col: reason`, as one line.
+pub fn push_error(out: &mut String, path: &str, error: &FileError) {
+    let _ = match error.location {
+        Some(Location { line, column }) => {
+            writeln!(out, "{path}:{line}:{column}: {}", error.reason)
+        }
+        None => writeln!(out, "{path}: {}", error.reason),
+    };
 }
 
 /// The closing line for stderr, if there is anything to say.
@@ -172,5 +195,20 @@ mod tests {
         let mut out = String::new();
         push_finding(&mut out, "job.py", &finding, &Palette::PLAIN);
         assert_eq!(out, "job.py:3:1: SPK001 cache it [*]\n");
+    }
+
+    #[test]
+    fn error_lines() {
+        let mut out = String::new();
+        push_error(&mut out, "a.py", &FileError::new("cannot read: denied"));
+        let syntax = FileError {
+            location: Some(Location { line: 4, column: 9 }),
+            reason: "cannot parse: unexpected indent".to_owned(),
+        };
+        push_error(&mut out, "b.py", &syntax);
+        assert_eq!(
+            out,
+            "a.py: cannot read: denied\nb.py:4:9: cannot parse: unexpected indent\n"
+        );
     }
 }

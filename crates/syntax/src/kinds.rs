@@ -89,3 +89,29 @@ pub const BRACKETED: [&str; 12] = [
     "dictionary_comprehension",
     "parameters",
 ];
+
+// What CPython refuses and tree-sitter accepts (`tree_check.rs`).
+pub const PRINT_STATEMENT: &str = "print_statement";
+pub const EXEC_STATEMENT: &str = "exec_statement";
+pub const CHEVRON: &str = "chevron";
+pub const RAISE_STATEMENT: &str = "raise_statement";
+pub const EXPRESSION_LIST: &str = "expression_list";
+pub const BREAK_STATEMENT: &str = "break_statement";
+pub const CONTINUE_STATEMENT: &str = "continue_statement";
+pub const NONLOCAL_STATEMENT: &str = "nonlocal_statement";
+pub const YIELD: &str = "yield";
+pub const AWAIT: &str = "await";
+/// The keyword of `async def`, `async for`, `async with` (an anonymous node).
+pub const ASYNC_KEYWORD: &str = "async";
+pub const COMMA: &str = ",";
+pub const PARAMETERS: &str = "parameters";
+pub const LAMBDA_PARAMETERS: &str = "lambda_parameters";
+pub const TUPLE_PATTERN: &str = "tuple_pattern";
+pub const LIST_SPLAT: &str = "list_splat";
+pub const DICTIONARY_SPLAT: &str = "dictionary_splat";
+pub const LIST_SPLAT_PATTERN: &str = "list_splat_pattern";
+pub const DICTIONARY_SPLAT_PATTERN: &str = "dictionary_splat_pattern";
+pub const KEYWORD_SEPARATOR: &str = "keyword_separator";
+pub const NAMED_EXPRESSION: &str = "named_expression";
+pub const PATTERN_LIST: &str = "pattern_list";
+pub const LIST_PATTERN: &str = "list_pattern";

@@ -9,11 +9,15 @@ mod line_index;
 mod parser;
 mod source_file;
 mod style;
+mod syntax_error;
+mod tokenizer;
+mod tree_check;
 pub mod views;
 mod walk;
 
 pub use line_index::{LineColumn, LineIndex};
 pub use source_file::SourceFile;
 pub use style::{LineEnding, Style};
+pub use syntax_error::SyntaxError;
 pub use views::SyntaxNode;
 pub use walk::Preorder;

@@ -7,8 +7,8 @@ use tree_sitter::Tree;
 use crate::line_index::{LineColumn, LineIndex};
 use crate::parser;
 use crate::style::Style;
+use crate::syntax_error::{self, SyntaxError};
 use crate::views::SyntaxNode;
-use crate::walk::Preorder;
 
 /// A parsed Python file. Owns its text and tree; views borrow from it.
 pub struct SourceFile {
@@ -58,22 +58,11 @@ impl SourceFile {
         self.lines.line_column(&self.text, offset)
     }
 
-    /// The byte offset of the first syntax error (an error or a missing node), if any.
-    pub fn first_syntax_error(&self) -> Option<usize> {
-        let root = self.tree.root_node();
-        if !root.has_error() {
-            return None;
-        }
-        let mut walk = Preorder::new(root);
-        while let Some(node) = walk.next() {
-            if node.is_error() || node.is_missing() {
-                return Some(node.start_byte());
-            }
-            if !node.has_error() {
-                walk.skip_children();
-            }
-        }
-        Some(0)
+    /// The first error CPython would report for this file, if any: an error or missing node of
+    /// the tree, or what tree-sitter accepts and CPython refuses (indentation, Python 2 syntax,
+    /// `return` outside a function...). One pass over the text and one over the tree.
+    pub fn first_syntax_error(&self) -> Option<SyntaxError> {
+        syntax_error::first(&self.text, self.tree.root_node())
     }
 }
 
@@ -85,8 +74,8 @@ mod tests {
     fn finds_syntax_errors() {
         assert_eq!(SourceFile::parse("x = 1\n").first_syntax_error(), None);
         let file = SourceFile::parse("x = 1\ndef f(:\n    pass\n");
-        let offset = file.first_syntax_error().expect("a syntax error");
-        assert_eq!(file.line_column(offset).line, 2);
+        let error = file.first_syntax_error().expect("a syntax error");
+        assert_eq!(file.line_column(error.offset).line, 2);
         let file = SourceFile::parse("x = (1,\n");
         assert!(file.first_syntax_error().is_some());
     }

@@ -4,7 +4,7 @@ use std::fmt;
 
 use sparkfix_syntax::SourceFile;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::fix_apply::apply_fixes;
 use crate::model::SparkModel;
 use crate::rules::{RULES, Rule, RuleContext};
@@ -13,16 +13,20 @@ use crate::settings::Settings;
 /// How many times the fix loop re-parses and re-runs the rules at most.
 pub const MAX_FIX_PASSES: usize = 10;
 
-/// The original source does not parse; the file is left alone.
+/// The original source does not compile: CPython would refuse it, so the file is left alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
-    /// 1-based line of the first syntax error.
-    pub line: usize,
+    /// Where the first error is (1-based line, character column).
+    pub location: Location,
+    /// What CPython says about it: `unexpected indent`, `invalid syntax`...
+    pub reason: String,
 }
 
+/// `line:column: cannot parse: reason`, to follow a path and a colon.
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot parse: line {}", self.line)
+        let Location { line, column } = self.location;
+        write!(f, "{line}:{column}: cannot parse: {}", self.reason)
     }
 }
 
@@ -129,8 +133,8 @@ fn fix_with_rules(
         }
         let (new_text, used) = apply_fixes(&text, &fixes);
         let file = SourceFile::parse(new_text);
-        if let Some(offset) = file.first_syntax_error() {
-            let line = file.line_column(offset).line;
+        if let Some(error) = file.first_syntax_error() {
+            let line = file.line_column(error.offset).line;
             let mut codes: Vec<&'static str> = used.clone();
             codes.sort();
             codes.dedup();
@@ -164,9 +168,16 @@ fn unchanged(
 fn parse(source: &str) -> Result<SourceFile, ParseError> {
     let file = SourceFile::parse(source);
     match file.first_syntax_error() {
-        Some(offset) => Err(ParseError {
-            line: file.line_column(offset).line,
-        }),
+        Some(error) => {
+            let position = file.line_column(error.offset);
+            Err(ParseError {
+                location: Location {
+                    line: position.line,
+                    column: position.column,
+                },
+                reason: error.reason,
+            })
+        }
         None => Ok(file),
     }
 }
@@ -208,7 +219,7 @@ mod tests {
     #[test]
     fn deep_input_does_not_overflow_the_stack() {
         let chain = format!(
-            "df = spark.read.parquet('p'){}\nprint(df.count())\ndf.show()\n",
+            "df = spark.read.csv('p'){}\nprint(df.count())\ndf.collect()\n",
             ".filter('x > 1')".repeat(10_000)
         );
         assert_eq!(run_on_small_stack(chain).len(), 1);
@@ -250,7 +261,13 @@ mod tests {
         }
         fn check(&self, ctx: &RuleContext<'_, '_>, out: &mut Vec<Diagnostic>) {
             let edits = vec![crate::edit::Edit::insert(0, self.insert)];
-            out.push(ctx.diagnostic(self, 0..1, "broken".into(), edits));
+            out.push(ctx.diagnostic(
+                self,
+                0..1,
+                "broken".into(),
+                crate::Evidence::Proven("a test".into()),
+                edits,
+            ));
         }
     }
 
@@ -285,8 +302,24 @@ mod tests {
     }
 
     #[test]
-    fn syntax_errors_name_their_line() {
+    fn syntax_errors_name_their_place_and_cpython_reason() {
         let error = check("spark = 1\nx = (\n", &Settings::default()).unwrap_err();
-        assert_eq!(error.to_string(), "cannot parse: line 2");
+        assert_eq!(error.location, Location { line: 2, column: 5 });
+        assert_eq!(error.to_string(), "2:5: cannot parse: '(' was never closed");
+    }
+
+    /// tree-sitter recovers from an unexpected indent without an error node; CPython refuses it,
+    /// so the file gets no findings (and no fix) at all.
+    #[test]
+    fn an_unexpected_indent_is_a_parse_error() {
+        let source = "from pyspark.sql import SparkSession\n\
+                      spark = SparkSession.builder.getOrCreate()\n\
+                      def run():\n\
+                      \x20   df = spark.read.parquet('s3://b/t/')\n\
+                      \x20       print(df.count())\n\
+                      \x20   df.show()\n";
+        let error = check(source, &Settings::default()).unwrap_err();
+        assert_eq!(error.to_string(), "5:9: cannot parse: unexpected indent");
+        assert_eq!(fix(source, &Settings::default()).unwrap_err(), error);
     }
 }

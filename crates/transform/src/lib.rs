@@ -15,7 +15,7 @@ pub mod rules;
 mod settings;
 mod table_sizes;
 
-pub use diagnostic::{Diagnostic, Location};
+pub use diagnostic::{Diagnostic, Evidence, Location};
 pub use edit::{Applicability, Edit, Fix};
 pub use engine::{
     FixFailure, FixOutcome, MAX_FIX_PASSES, ParseError, check, fix, may_contain_spark,

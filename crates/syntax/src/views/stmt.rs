@@ -21,6 +21,11 @@ impl<'t> Block<'t> {
         self.node
     }
 
+    /// Whether control never reaches the end of the block: one of its statements always leaves.
+    pub fn always_exits(&self) -> bool {
+        self.statements().any(|s| s.always_exits())
+    }
+
     pub fn statements(&self) -> impl Iterator<Item = Stmt<'t>> + use<'t> {
         self.node.children().map(Stmt::classify)
     }
@@ -93,6 +98,50 @@ impl<'t> Stmt<'t> {
                 Stmt::ImportFrom(ImportFrom::cast(node).expect("kind checked"))
             }
             _ => Stmt::Other(node),
+        }
+    }
+
+    /// Whether control never goes on to the next statement: `return`, `raise`, `break`,
+    /// `continue`, `sys.exit(..)`, an `if` whose every branch (an `else` included) leaves, a
+    /// `with` whose body leaves, a `try` whose body and handlers (or whose `finally`) leave.
+    /// Statements nested deeper than a fixed bound count as not leaving.
+    pub fn always_exits(&self) -> bool {
+        self.exits_within(16)
+    }
+
+    fn exits_within(&self, depth: u32) -> bool {
+        let block_exits = |block: Option<Block<'t>>| {
+            depth > 0 && block.is_some_and(|b| b.statements().any(|s| s.exits_within(depth - 1)))
+        };
+        match self {
+            Stmt::Return { .. } => true,
+            Stmt::Other(node) => matches!(
+                node.kind(),
+                kinds::RAISE_STATEMENT | kinds::BREAK_STATEMENT | kinds::CONTINUE_STATEMENT
+            ),
+            Stmt::Expr(expr) => {
+                let text = expr.text();
+                text.starts_with("sys.exit(") || text.starts_with("exit(")
+            }
+            Stmt::If(stmt) => {
+                let branches = stmt.else_branches();
+                block_exits(stmt.body())
+                    && branches.iter().any(|b| matches!(b, ElseBranch::Else(_)))
+                    && branches.into_iter().all(|branch| match branch {
+                        ElseBranch::Elif { body, .. } => block_exits(Some(body)),
+                        ElseBranch::Else(body) => block_exits(Some(body)),
+                    })
+            }
+            Stmt::With(stmt) => block_exits(stmt.body()),
+            Stmt::Try(stmt) => {
+                block_exits(stmt.finally_body())
+                    || (block_exits(stmt.body())
+                        && stmt
+                            .handlers()
+                            .into_iter()
+                            .all(|(_, handler)| block_exits(Some(handler))))
+            }
+            _ => false,
         }
     }
 
@@ -185,6 +234,10 @@ pub struct IfStmt<'t> {
 }
 
 impl<'t> IfStmt<'t> {
+    pub fn syntax(&self) -> SyntaxNode<'t> {
+        self.node
+    }
+
     pub fn condition(&self) -> Option<SyntaxNode<'t>> {
         self.node.field("condition")
     }
@@ -217,6 +270,10 @@ pub struct ForStmt<'t> {
 }
 
 impl<'t> ForStmt<'t> {
+    pub fn syntax(&self) -> SyntaxNode<'t> {
+        self.node
+    }
+
     pub fn target(&self) -> Option<SyntaxNode<'t>> {
         self.node.field("left")
     }
@@ -242,6 +299,10 @@ pub struct WhileStmt<'t> {
 }
 
 impl<'t> WhileStmt<'t> {
+    pub fn syntax(&self) -> SyntaxNode<'t> {
+        self.node
+    }
+
     pub fn condition(&self) -> Option<SyntaxNode<'t>> {
         self.node.field("condition")
     }

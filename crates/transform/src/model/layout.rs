@@ -21,20 +21,27 @@ pub struct Layout {
     /// The code set the partitions after the last shuffle (`coalesce`, `repartition`,
     /// `repartitionByRange`, a `rebalance`/`repartition`/`coalesce` hint, a `limit`).
     pub controlled: bool,
+    /// Cached after its last shuffle: the cached plan keeps its `spark.sql.shuffle.partitions`
+    /// partitions, which Adaptive Query Execution does not merge
+    /// (`spark.sql.optimizer.canChangeCachedPlanOutputPartitioning` is false by default).
+    pub cached_shuffle: bool,
 }
 
 impl Layout {
     pub const MAP_ONLY: Layout = Layout {
         shape: Shape::MapOnly,
         controlled: false,
+        cached_shuffle: false,
     };
     pub const SHUFFLED: Layout = Layout {
         shape: Shape::Shuffled,
         controlled: false,
+        cached_shuffle: false,
     };
     pub const UNKNOWN: Layout = Layout {
         shape: Shape::Unknown,
         controlled: false,
+        cached_shuffle: false,
     };
 
     /// The layout of a union of inputs: partitions are concatenated, so the result is map-only
@@ -51,6 +58,28 @@ impl Layout {
         Layout {
             shape,
             controlled: false,
+            cached_shuffle: false,
+        }
+    }
+
+    /// The layout once cached: a shuffled plan keeps its partitions.
+    pub fn cached(self) -> Layout {
+        Layout {
+            cached_shuffle: self.shape == Shape::Shuffled && !self.controlled,
+            ..self
+        }
+    }
+
+    /// The layout that holds for every one of several bindings of a name.
+    pub fn common(inputs: impl IntoIterator<Item = Layout>) -> Layout {
+        let mut inputs = inputs.into_iter();
+        let Some(first) = inputs.next() else {
+            return Layout::UNKNOWN;
+        };
+        if inputs.all(|l| l == first) {
+            first
+        } else {
+            Layout::UNKNOWN
         }
     }
 }

@@ -4,6 +4,8 @@
 //! Built once per parse ([`SparkModel::build`]) and read by every rule.
 
 mod builder;
+mod cost;
+mod format;
 mod layout;
 mod lineage;
 mod size;
@@ -13,6 +15,8 @@ mod write;
 use sparkfix_syntax::views::{Call, FunctionDef};
 use sparkfix_syntax::{SourceFile, SyntaxNode};
 
+pub use cost::{Costly, CostlyKind, Pass, Recompute};
+pub use format::DataFormat;
 pub use layout::{Layout, Shape};
 pub use lineage::Lineage;
 pub use size::{SizeFacts, Source};
@@ -45,6 +49,11 @@ pub enum FrameOrigin<'t> {
         function: FunctionDef<'t>,
         parameter: SyntaxNode<'t>,
     },
+    /// After `stmt` (an `if`, a loop), the name holds one of several bindings: its parents.
+    Merge { stmt: SyntaxNode<'t> },
+    /// At the start of each iteration of `stmt` (a loop that re-binds the name), the name holds
+    /// the binding before the loop or the one the previous iteration made.
+    LoopCarried { stmt: SyntaxNode<'t> },
 }
 
 /// A name bound to a Spark DataFrame at one place (each assignment is a new frame).
@@ -82,11 +91,20 @@ pub struct Frame<'t> {
     pub layout: Layout,
     /// Columns it provably has.
     pub columns: Vec<&'t str>,
+    /// Columns that hold one literal value on every row (`withColumn(c, lit("2025-03-01"))`).
+    pub constant_columns: Vec<&'t str>,
+    /// What recomputing its lineage costs.
+    pub recompute: Recompute,
+    /// The paths and tables its lineage reads, as far as the code spells them.
+    pub reads: Vec<Source>,
+    /// How many loops of its function enclose its definition.
+    pub loop_depth: u32,
 }
 
 impl Frame<'_> {
     /// Whether this code owns the frame's plan, so that it may unpersist it: not a parameter
-    /// (the caller's frame, which the caller may have cached) and not an alias of another frame.
+    /// (the caller's frame, which the caller may have cached), not an alias of another frame,
+    /// not a name that holds one of several bindings.
     pub fn owns_plan(&self) -> bool {
         !self.alias && matches!(self.origin, FrameOrigin::Assignment { .. })
     }
@@ -96,6 +114,7 @@ impl Frame<'_> {
         match self.origin {
             FrameOrigin::Assignment { stmt, .. } => stmt,
             FrameOrigin::Parameter { parameter, .. } => parameter,
+            FrameOrigin::Merge { stmt } | FrameOrigin::LoopCarried { stmt } => stmt,
         }
     }
 }
@@ -132,20 +151,44 @@ pub struct Action<'t> {
     /// The named frames its receiver is computed from directly.
     pub frames: Vec<FrameId>,
     pub runs: Runs,
-    /// How many unconditional actions the call stands for (more than one for a call of a
+    /// How many unconditional full passes the call stands for (more than one for a call of a
     /// function of this file that runs several actions on its argument).
     pub count: u32,
+    /// How much of the lineage it reads.
+    pub pass: Pass,
+    /// How many loops of its function enclose it.
+    pub loop_depth: u32,
 }
 
 impl Action<'_> {
-    /// How many runs this action counts for: 0 if conditional, 2 per action in a loop.
-    pub fn weight(&self) -> u32 {
-        match self.runs {
-            Runs::Maybe => 0,
-            Runs::Once => self.count,
-            Runs::Repeatedly => 2 * self.count,
+    /// How many full passes over `frame` this action counts for: none if conditional or not a
+    /// full pass, two per pass when a loop encloses the action but not the frame's definition
+    /// (a frame rebuilt in each iteration is read once per build).
+    pub fn passes_over(&self, frame: &Frame<'_>) -> u32 {
+        if self.runs == Runs::Maybe || self.pass != Pass::Full {
+            return 0;
+        }
+        if self.loop_depth > frame.loop_depth {
+            2 * self.count
+        } else {
+            self.count
         }
     }
+
+    /// Whether the action repeats relative to `frame`: in a loop that does not rebuild it.
+    pub fn repeats_over(&self, frame: &Frame<'_>) -> bool {
+        self.loop_depth > frame.loop_depth
+    }
+}
+
+/// A statement that deletes, moves or overwrites data a cached frame may have been read from:
+/// `os.remove`, `shutil.rmtree`, `dbutils.fs.rm`, `DROP TABLE`, a write. No cache may span it.
+#[derive(Debug, Clone)]
+pub struct SideEffect<'t> {
+    pub node: SyntaxNode<'t>,
+    /// The path or table written, when it is a write (a cache spans it only if the frame does
+    /// not read that target).
+    pub target: Option<Source>,
 }
 
 /// A `DataFrame.join` call: its receiver is a batch Spark DataFrame.
@@ -198,6 +241,8 @@ pub struct SparkModel<'t> {
     pub writes: Vec<Write<'t>>,
     /// Spark settings made in the code, in source order.
     pub conf: Vec<ConfSetting<'t>>,
+    /// Statements that delete, move or overwrite data, in source order.
+    pub side_effects: Vec<SideEffect<'t>>,
 }
 
 impl<'t> SparkModel<'t> {

@@ -20,6 +20,32 @@ impl Source {
         }
     }
 
+    /// A path that names one file: its last segment has an extension, and no wildcard or
+    /// interpolation stands anywhere in it.
+    pub fn is_single_file(&self) -> bool {
+        let Source::Path(path) = self else {
+            return false;
+        };
+        if path.ends_with('/') || path.contains(['*', '?', '{', '[']) {
+            return false;
+        }
+        let last = path.rsplit('/').next().unwrap_or(path);
+        last.rsplit_once('.')
+            .is_some_and(|(stem, ext)| !stem.is_empty() && (1..=8).contains(&ext.len()))
+    }
+
+    /// Whether two sources name the same data: the same kind and identifier, ignoring a
+    /// trailing slash and the case of a table name.
+    pub fn same_as(&self, other: &Source) -> bool {
+        match (self, other) {
+            (Source::Path(a), Source::Path(b)) => {
+                a.trim_end_matches('/') == b.trim_end_matches('/')
+            }
+            (Source::Table(a), Source::Table(b)) => a.eq_ignore_ascii_case(b),
+            _ => false,
+        }
+    }
+
     /// The segments a name pattern is matched against: the path's segments after the scheme and
     /// authority (with a file's extension removed), or the table name's dot-separated parts
     /// without backquotes.
@@ -87,6 +113,8 @@ pub struct SizeFacts<'t> {
     pub literal_rows: bool,
     /// At most this many rows (`.limit(n)`).
     pub row_limit: Option<u64>,
+    /// Narrowed from a function's parameter: the caller decides its size, whatever its name.
+    pub parameter: bool,
 }
 
 impl<'t> SizeFacts<'t> {
@@ -94,6 +122,35 @@ impl<'t> SizeFacts<'t> {
         SizeFacts {
             source: Some(source),
             ..SizeFacts::default()
+        }
+    }
+
+    /// The facts of a function's DataFrame parameter: nothing but that it is one.
+    pub fn of_parameter() -> Self {
+        SizeFacts {
+            parameter: true,
+            ..SizeFacts::default()
+        }
+    }
+
+    /// The facts that hold for every one of several bindings of a name: the common facts when
+    /// they agree (names aside), else none.
+    pub fn common(all: &[Option<&SizeFacts<'t>>]) -> SizeFacts<'t> {
+        let strip = |facts: Option<&SizeFacts<'t>>| {
+            facts.map(|f| SizeFacts {
+                names: Vec::new(),
+                ..f.clone()
+            })
+        };
+        let mut facts = all.iter().map(|f| strip(*f));
+        let first = facts.next().flatten().unwrap_or_default();
+        if facts.all(|f| f.as_ref() == Some(&first)) {
+            first
+        } else {
+            SizeFacts {
+                parameter: all.iter().any(|f| f.is_some_and(|f| f.parameter)),
+                ..SizeFacts::default()
+            }
         }
     }
 

@@ -340,6 +340,18 @@ pub fn is_pure_builtin(name: &str) -> bool {
     )
 }
 
+/// DataFrame methods that register it as a view, which any later `spark.sql` can read.
+pub fn is_view_registration(name: &str) -> bool {
+    matches!(
+        name,
+        "createOrReplaceTempView"
+            | "createTempView"
+            | "createGlobalTempView"
+            | "createOrReplaceGlobalTempView"
+            | "registerTempTable"
+    )
+}
+
 /// Notebook functions that run an action on their argument.
 pub fn is_action_function(name: &str) -> bool {
     name == "display"

@@ -5,7 +5,19 @@ use sparkfix_syntax::SyntaxNode;
 use sparkfix_syntax::views::{Argument, Call};
 
 use super::FrameId;
+use super::format::DataFormat;
 use super::layout::Layout;
+use super::size::Source;
+
+/// The format a `save`, `saveAsTable` or `insertInto` write names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteFormat {
+    /// A string, written literally or held by a name the model resolves.
+    Named(String),
+    /// An expression the model cannot resolve (an imported constant, an attribute, a call):
+    /// unknown, never taken for a file format.
+    Unresolved,
+}
 
 /// A batch `DataFrameWriter` write: `<frame>.write[.builder(..)...].<terminal>(..)`.
 #[derive(Debug, Clone)]
@@ -26,6 +38,24 @@ pub struct Write<'t> {
     pub assumed: bool,
     /// Computed only from rows written in the program: a handful of partitions.
     pub literal: bool,
+    /// The format of a `save`/`saveAsTable`/`insertInto` write, from the terminal's `format=`
+    /// or the last `format(..)` builder; `None` when none is given (Spark's default source).
+    pub named_format: Option<WriteFormat>,
+    /// The path or table written, when the code spells it.
+    pub target: Option<Source>,
+    /// Columns of the written frame that hold one literal value on every row.
+    pub constant_columns: Vec<&'t str>,
+    /// The paths and tables the written frame's lineage reads, as far as the code spells them.
+    pub reads: Vec<Source>,
+}
+
+impl Write<'_> {
+    /// Whether the written frame provably reads one file only (a path ending in a file name
+    /// with an extension, no wildcard): a map-only write of it makes one file per 128 MB of it,
+    /// not one per small file.
+    pub fn reads_single_files(&self) -> bool {
+        !self.reads.is_empty() && self.reads.iter().all(Source::is_single_file)
+    }
 }
 
 impl<'t> Write<'t> {
@@ -65,39 +95,28 @@ impl<'t> Write<'t> {
         arguments
     }
 
-    /// The output format: the terminal's name for `parquet(..)`/`csv(..)`..., else the
-    /// `format(..)` builder or the terminal's `format=` keyword; `None` when not written literally
-    /// (Spark's default source, usually parquet).
-    pub fn format(&self) -> Option<&'t str> {
+    /// The output format's name: the terminal's for `parquet(..)`/`csv(..)`..., else the one
+    /// `format(..)` or `format=` names when the model resolves it; `None` when none is given
+    /// (Spark's default source, parquet) or it cannot be resolved.
+    pub fn format(&self) -> Option<&str> {
         match self.terminal_name() {
-            "save" | "saveAsTable" | "insertInto" => self
-                .terminal
-                .arguments()
-                .keyword("format")
-                .or_else(|| {
-                    self.builders_named("format")
-                        .last()
-                        .and_then(|call| call.arguments().positional(0))
-                })
-                .and_then(|node| node.as_string_literal()),
+            "save" | "saveAsTable" | "insertInto" => match &self.named_format {
+                Some(WriteFormat::Named(name)) => Some(name),
+                _ => None,
+            },
             other => Some(other),
         }
     }
 
-    /// Whether the write produces files: its format, when written literally, is a file format
-    /// or a table format over files (not `jdbc`, `kafka`, `console`, `noop`...).
+    /// Whether the write provably produces files: a file format or a table format over files,
+    /// or no format at all (Spark's default source). Not `jdbc`, `kafka`, `bigquery`, `noop`...,
+    /// and not a format held by a name the model cannot resolve.
     pub fn writes_files(&self) -> bool {
-        const FILE_FORMATS: &[&str] = &[
-            "parquet", "orc", "csv", "json", "avro", "xml", "text", "delta", "iceberg", "hudi",
-            "hive",
-        ];
+        if matches!(self.named_format, Some(WriteFormat::Unresolved)) {
+            return false;
+        }
         match self.format() {
-            Some(format) => {
-                let format = format.to_ascii_lowercase();
-                FILE_FORMATS.contains(&format.as_str())
-                    || format.ends_with(".parquet")
-                    || format.ends_with(".avro")
-            }
+            Some(format) => DataFormat::of_name(format).is_files(),
             None => true,
         }
     }

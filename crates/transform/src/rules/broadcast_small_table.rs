@@ -6,7 +6,7 @@ use sparkfix_syntax::SyntaxNode;
 
 use super::name_pattern::first_match;
 use super::{Rule, RuleContext};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Evidence};
 use crate::edit::Edit;
 use crate::edits::reference_member;
 use crate::model::{Join, JoinSide, JoinType, SizeFacts, Source, Ty};
@@ -47,23 +47,27 @@ impl Rule for BroadcastSmallTable {
             ];
             edits.extend(reference.edit.clone());
             let message = format!(
-                "Broadcast {} in this join: {}",
+                "Broadcast {} in this join: the other side is joined where it lies instead of \
+                 being shuffled",
                 describe(node),
-                small.reason
             );
-            out.push(ctx.diagnostic(self, node.range(), message, edits));
+            out.push(ctx.diagnostic(self, node.range(), message, small.evidence, edits));
         }
     }
 }
 
 /// Why the right side counts as small.
 struct Small {
-    reason: String,
+    evidence: Evidence,
 }
 
+/// What would turn a guess from a name into proof.
+const CONFIRM: &str = "a size measured in a Spark event log of the job";
+
 impl BroadcastSmallTable {
-    /// Whether the right side is provably small, and why. A measured size decides alone; without
-    /// one, names, sources, literal rows and row limits are the evidence.
+    /// Whether the right side is small, and on what evidence. A measured size decides alone;
+    /// without one, literal rows and row limits prove it, and names and sources suggest it (a
+    /// guess, never for a frame that arrives as a parameter: its caller decides its size).
     fn small(&self, ctx: &RuleContext<'_, '_>, right: &JoinSide<'_>) -> Option<Small> {
         if right.hinted || right.ty == Ty::StreamingFrame {
             return None;
@@ -78,30 +82,41 @@ impl BroadcastSmallTable {
                 .unwrap_or(0)
                 .max(0) as u64;
             return (measured.bytes <= limit).then(|| Small {
-                reason: format!(
-                    "`{}` measured {} ({}), under the {} limit",
+                evidence: Evidence::Measured(format!(
+                    "`{}` is {} ({}), under the {} limit",
                     source.identifier(),
                     human_bytes(measured.bytes),
                     measured.evidence,
                     human_bytes(limit)
-                ),
+                )),
             });
         }
-        let reason = self
-            .matching_name(ctx, right.node, &facts)
-            .or_else(|| self.matching_source(ctx, &facts))
-            .or_else(|| {
-                facts
-                    .literal_rows
-                    .then(|| "built from literal data".to_owned())
-            })
+        let proof = facts
+            .literal_rows
+            .then(|| "built from rows written in the program".to_owned())
             .or_else(|| {
                 let max_rows = ctx.parameter(self, "max_limit_rows").as_integer()?;
                 let rows = facts.row_limit?;
                 (rows <= max_rows.max(0) as u64)
-                    .then(|| format!("limited to {rows} rows with `.limit({rows})`"))
-            })?;
-        Some(Small { reason })
+                    .then(|| format!("at most {rows} rows (`.limit({rows})`)"))
+            });
+        if let Some(proof) = proof {
+            return Some(Small {
+                evidence: Evidence::Proven(proof),
+            });
+        }
+        if facts.parameter {
+            return None;
+        }
+        let guess = self
+            .matching_name(ctx, right.node, &facts)
+            .or_else(|| self.matching_source(ctx, &facts))?;
+        Some(Small {
+            evidence: Evidence::Guessed {
+                what: guess,
+                confirm: CONFIRM.to_owned(),
+            },
+        })
     }
 
     fn matching_name(
@@ -208,14 +223,15 @@ orders.join(customers, 'customer_id').join(stores, 'store_id').show()
     }
 
     #[test]
-    fn names_decide_without_measurements() {
+    fn names_are_guesses_without_measurements() {
         let found = findings(&Settings::default());
         assert_eq!(found.len(), 1);
         assert!(
-            found[0].message.contains("`customers`"),
+            found[0].message.contains("`customers`") && found[0].message.contains("guessed"),
             "{}",
             found[0].message
         );
+        assert!(found[0].fix.as_ref().unwrap().applicability() == crate::Applicability::Unsafe);
     }
 
     #[test]
@@ -229,8 +245,10 @@ orders.join(customers, 'customer_id').join(stores, 'store_id').show()
         assert_eq!(found.len(), 1);
         assert_eq!(
             found[0].message,
-            "Broadcast `stores` in this join: `dw.stores` measured 3.0 MiB (event log app-1, \
-             stage 2), under the 256.0 MiB limit"
+            "Broadcast `stores` in this join: the other side is joined where it lies instead of \
+             being shuffled (measured: `dw.stores` is 3.0 MiB (event log app-1, stage 2), under \
+             the 256.0 MiB limit)"
         );
+        assert!(found[0].fix.as_ref().unwrap().applicability() == crate::Applicability::Safe);
     }
 }

@@ -2,13 +2,13 @@
 //!
 //! See `rules/cache-reused-dataframe.yaml` for what it does, why, and the fix.
 
-use sparkfix_syntax::views::{Block, Stmt};
+use sparkfix_syntax::views::Block;
 
 use super::{Rule, RuleContext};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Evidence};
 use crate::edit::Edit;
-use crate::edits::{append_method_call, insert_after_statement, insert_before_statement};
-use crate::model::{ActionId, Frame, FrameId, FrameOrigin, Runs};
+use crate::edits::{append_method_call, insert_after_statement};
+use crate::model::{ActionId, Costly, Frame, FrameId, FrameOrigin, Source};
 
 pub struct CacheReusedDataframe;
 
@@ -26,18 +26,30 @@ impl Rule for CacheReusedDataframe {
         let mut chosen: Vec<FrameId> = Vec::new();
         for id in model.frame_ids() {
             let frame = model.frame(id);
-            if frame.streaming || frame.assumed || frame.cached || frame.literal {
+            if frame.streaming
+                || frame.assumed
+                || frame.cached
+                || frame.literal
+                || matches!(frame.origin, FrameOrigin::LoopCarried { .. })
+            {
                 continue;
             }
+            // A cache reads every column once and pays only where recomputing is costly.
+            let Some(costly) = frame.recompute.costly else {
+                continue;
+            };
             let counted: Vec<ActionId> = ctx
                 .lineage
                 .reaching(id)
                 .iter()
                 .copied()
-                .filter(|a| model.action(*a).weight() > 0)
+                .filter(|a| model.action(*a).passes_over(frame) > 0)
                 .collect();
-            let runs: u32 = counted.iter().map(|a| model.action(*a).weight()).sum();
-            if runs < 2 {
+            let passes: u32 = counted
+                .iter()
+                .map(|a| model.action(*a).passes_over(frame))
+                .sum();
+            if passes < 2 {
                 continue;
             }
             // All counted actions through one child: that child is the better place.
@@ -55,32 +67,71 @@ impl Rule for CacheReusedDataframe {
                 .iter()
                 .any(|a| model.frame(*a).cached || chosen.contains(a))
                 || descendants.iter().any(|d| model.frame(*d).cached);
-            if lineage_cached {
+            if lineage_cached || self.data_changes_between(ctx, id, &ancestors, &counted) {
                 continue;
             }
             chosen.push(id);
-            out.push(self.diagnostic(ctx, id, frame, &counted));
+            out.push(self.diagnostic(ctx, id, frame, &counted, costly));
         }
     }
 }
 
 impl CacheReusedDataframe {
+    /// Whether a statement between the first and the last counted action deletes, moves or
+    /// overwrites data: a cache would serve the old rows where the job reads the new ones. A
+    /// frame that leaves its function (returned, stored, passed on) is used at unknown places:
+    /// then any later such statement counts, and so does a write whose target is not spelled.
+    fn data_changes_between(
+        &self,
+        ctx: &RuleContext<'_, '_>,
+        id: FrameId,
+        ancestors: &[FrameId],
+        counted: &[ActionId],
+    ) -> bool {
+        let model = ctx.model;
+        let starts = counted.iter().map(|a| model.action(*a).node.start());
+        let (Some(first), Some(last)) = (starts.clone().min(), starts.max()) else {
+            return false;
+        };
+        let sources: Vec<&Source> = std::iter::once(id)
+            .chain(ancestors.iter().copied())
+            .flat_map(|f| model.frame(f).reads.iter())
+            .collect();
+        let leaves = std::iter::once(id)
+            .chain(ctx.lineage.descendants(id))
+            .any(|f| model.frame(f).escapes || model.frame(f).returned);
+        let last = if leaves { usize::MAX } else { last };
+        let changes = model.side_effects.iter().any(|effect| {
+            let at = effect.node.start();
+            let between = first <= at && at < last;
+            between
+                && match &effect.target {
+                    None => true,
+                    Some(target) => sources.iter().any(|s| s.same_as(target)),
+                }
+        });
+        changes
+            || (leaves
+                && model
+                    .writes
+                    .iter()
+                    .any(|w| w.target.is_none() && w.terminal.syntax().start() >= first))
+    }
+
     fn diagnostic(
         &self,
         ctx: &RuleContext<'_, '_>,
         id: FrameId,
         frame: &Frame<'_>,
         counted: &[ActionId],
+        costly: Costly,
     ) -> Diagnostic {
         let model = ctx.model;
         let mut lines: Vec<(usize, bool)> = counted
             .iter()
             .map(|a| {
                 let action = model.action(*a);
-                (
-                    ctx.line(action.node.start()),
-                    action.runs == Runs::Repeatedly,
-                )
+                (ctx.line(action.node.start()), action.repeats_over(frame))
             })
             .collect();
         lines.sort();
@@ -97,16 +148,31 @@ impl CacheReusedDataframe {
             .collect();
         let sites: u32 = counted.iter().map(|a| model.action(*a).count).sum();
         let actions = if sites == 1 {
-            "1 action"
+            "a full pass in every iteration of a loop"
         } else {
-            &format!("{sites} actions")
+            &format!("{sites} full passes")
+        };
+        let places: Vec<String> = if sites == 1 {
+            lines.iter().map(|(line, _)| line.to_string()).collect()
+        } else {
+            places
         };
         let noun = if places.len() == 1 { "line" } else { "lines" };
+        let remedy = if matches!(frame.origin, FrameOrigin::Parameter { .. }) {
+            "cache it where the caller builds it (caching a parameter pins the caller's frame)"
+        } else {
+            "cache it"
+        };
         let message = format!(
-            "DataFrame `{}` is recomputed by {actions} at {noun} {}: cache it",
+            "DataFrame `{}` is recomputed by {actions} at {noun} {}: {remedy}",
             frame.name,
             places.join(", ")
         );
+        let evidence = Evidence::Proven(format!(
+            "each pass runs {} at line {} again",
+            costly.kind.describe(),
+            ctx.line(costly.at)
+        ));
         let mut edits = self.cache_edits(ctx, frame);
         if !edits.is_empty()
             && let Some(edit) = self.unpersist_edit(ctx, id, frame)
@@ -116,43 +182,27 @@ impl CacheReusedDataframe {
         let range = match frame.origin {
             FrameOrigin::Assignment { stmt, .. } => stmt.start()..stmt.start() + frame.name.len(),
             FrameOrigin::Parameter { parameter, .. } => parameter.range(),
+            FrameOrigin::Merge { stmt } | FrameOrigin::LoopCarried { stmt } => {
+                stmt.start()..stmt.start() + first_word_len(stmt.text())
+            }
         };
-        ctx.diagnostic(self, range, message, edits)
+        ctx.diagnostic(self, range, message, evidence, edits)
     }
 
-    /// `.cache()` on the assigned expression, or `name = name.cache()` first in the function
-    /// whose parameter it is.
+    /// `.cache()` on the assigned expression, or `name = name.cache()` right after the `if` or
+    /// loop after which the name holds one of several frames. Never on a parameter: the caller
+    /// owns that frame, and caching it in place pins it for the rest of the session.
     fn cache_edits(&self, ctx: &RuleContext<'_, '_>, frame: &Frame<'_>) -> Vec<Edit> {
         match frame.origin {
             FrameOrigin::Assignment { value, .. } => {
                 append_method_call(ctx.file, value, ".cache()")
             }
-            FrameOrigin::Parameter { function, .. } => {
-                let Some(body) = function.body() else {
-                    return Vec::new();
-                };
-                let mut statements = body.statements().map(|s| s.syntax()).peekable();
-                let Some(first) = statements.next() else {
-                    return Vec::new();
-                };
-                let is_docstring = first.children().next().is_some_and(|c| c.is_string())
-                    && first.children().count() == 1;
-                let target = if is_docstring {
-                    statements.next()
-                } else {
-                    Some(first)
-                };
-                match target {
-                    Some(stmt) if ctx.line(stmt.start()) != ctx.line(function.syntax().start()) => {
-                        vec![insert_before_statement(
-                            ctx.file,
-                            stmt,
-                            &format!("{0} = {0}.cache()", frame.name),
-                        )]
-                    }
-                    _ => Vec::new(),
-                }
-            }
+            FrameOrigin::Merge { stmt } => vec![insert_after_statement(
+                ctx.file,
+                stmt,
+                &format!("{0} = {0}.cache()", frame.name),
+            )],
+            FrameOrigin::Parameter { .. } | FrameOrigin::LoopCarried { .. } => Vec::new(),
         }
     }
 
@@ -188,8 +238,8 @@ impl CacheReusedDataframe {
         let stmt = block
             .statements()
             .find(|s| s.syntax().start() <= last.start() && last.end() <= s.syntax().end())?;
-        if matches!(stmt, Stmt::Return { .. }) {
-            // Nothing runs after a return.
+        if stmt.always_exits() {
+            // Nothing after it runs: a return, a raise, a block that always leaves.
             return None;
         }
         let stmt = stmt.syntax();
@@ -208,4 +258,10 @@ impl CacheReusedDataframe {
             &format!("{}.unpersist()", frame.name),
         ))
     }
+}
+
+/// The length of the first word of a statement (`if`, `for`, `while`), to point at it.
+fn first_word_len(text: &str) -> usize {
+    text.find(|c: char| !c.is_alphanumeric())
+        .unwrap_or(text.len())
 }

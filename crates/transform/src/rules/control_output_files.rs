@@ -8,7 +8,7 @@ use sparkfix_syntax::views::Argument;
 
 use super::partition_output_by_date::PartitionOutputByDate;
 use super::{Rule, RuleContext};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Evidence};
 use crate::edits::append_method_call;
 use crate::model::{Shape, Write};
 use crate::settings::SparkVersion;
@@ -49,7 +49,9 @@ impl Rule for ControlOutputFiles {
             .max(1);
         let files_source = format!("{files} from the rule's `output_files` parameter");
         for write in &ctx.model.writes {
+            // Rows written in the program come in a few partitions: nothing to merge.
             if write.assumed
+                || write.literal
                 || write.layout.controlled
                 || write.has_option("maxRecordsPerFile")
                 || write.terminal_name() == "jdbc"
@@ -67,7 +69,11 @@ impl Rule for ControlOutputFiles {
                 continue;
             }
             let partitions = write.partition_arguments();
-            let (message, call) = if !partitions.is_empty() {
+            // Partitioning by columns that hold one value makes one folder: the files are those
+            // of an unpartitioned write, and repartitioning by them would put every row in one
+            // task.
+            let partitioned = !partitions.is_empty() && !all_constant(write, &partitions);
+            let (message, call, evidence) = if partitioned {
                 let columns = column_list(&partitions);
                 let shown = partitions
                     .iter()
@@ -85,17 +91,28 @@ impl Rule for ControlOutputFiles {
                     Some(call) => format!("add `{call}` before `.write`"),
                     None => "repartition by the partition columns before `.write`".to_owned(),
                 };
+                let evidence = if call.is_some() {
+                    Evidence::Proven("`partitionBy` writes tasks x values files".to_owned())
+                } else {
+                    Evidence::Guessed {
+                        what: "the partition columns are not spelled in the code (they may be \
+                               none)"
+                            .to_owned(),
+                        confirm: "the columns the write is partitioned by".to_owned(),
+                    }
+                };
                 (
                     format!(
                         "Partitioned write: each task writes one file per value of {shown}; \
                          {remedy} so that each value is written by one task"
                     ),
                     call,
+                    evidence,
                 )
             } else {
                 match write.layout.shape {
-                    // Literal rows come in a few partitions: nothing to merge.
-                    Shape::MapOnly if write.literal => continue,
+                    // One input file is one split per 128 MB of it: already few files.
+                    Shape::MapOnly if write.reads_single_files() => continue,
                     Shape::MapOnly => {
                         let (call, remedy) = if adaptive.rebalance {
                             (
@@ -116,21 +133,36 @@ impl Rule for ControlOutputFiles {
                                 "Map-only write: one file per input split, however small; {remedy}"
                             ),
                             Some(call),
+                            Evidence::Guessed {
+                                what: "the input's size and file count are unknown, and a \
+                                       rebalance adds a full shuffle"
+                                    .to_owned(),
+                                confirm: "many small input files or a selective filter, \
+                                          measured (a Spark event log of the job)"
+                                    .to_owned(),
+                            },
                         )
                     }
-                    Shape::Shuffled if !adaptive.coalesces => {
+                    Shape::Shuffled if !adaptive.coalesces || write.layout.cached_shuffle => {
                         let shuffle_partitions = ctx
                             .model
                             .setting("spark.sql.shuffle.partitions")
                             .map_or(DEFAULT_SHUFFLE_PARTITIONS, |s| s.value);
+                        let why = if adaptive.coalesces {
+                            "cached after its shuffle: AQE does not merge the partitions of a \
+                             cached plan"
+                                .to_owned()
+                        } else {
+                            adaptive.off_because.clone()
+                        };
                         (
                             format!(
-                                "Post-shuffle write ({}): {shuffle_partitions} shuffle \
-                                 partitions write up to {shuffle_partitions} files; coalesce to \
-                                 {files_source}",
-                                adaptive.off_because
+                                "Post-shuffle write: {shuffle_partitions} shuffle partitions \
+                                 write up to {shuffle_partitions} files; coalesce to \
+                                 {files_source}"
                             ),
                             Some(format!(".coalesce({files})")),
+                            Evidence::Proven(why),
                         )
                     }
                     _ => continue,
@@ -140,7 +172,7 @@ impl Rule for ControlOutputFiles {
                 Some(call) => append_method_call(ctx.file, write.frame, &call),
                 None => Vec::new(),
             };
-            out.push(ctx.diagnostic(self, range(write), message, edits));
+            out.push(ctx.diagnostic(self, range(write), message, evidence, edits));
         }
     }
 }
@@ -186,6 +218,21 @@ fn adaptive(ctx: &RuleContext<'_, '_>) -> Adaptive {
             off_because
         },
     }
+}
+
+/// Whether every partition column is a string naming a column that holds one literal value.
+fn all_constant(write: &Write<'_>, arguments: &[Argument<'_>]) -> bool {
+    arguments.iter().all(|argument| match argument {
+        Argument::Positional(node) => {
+            let node = node.unparenthesized();
+            let items = node.as_sequence_literal().unwrap_or_else(|| vec![node]);
+            items.iter().all(|item| {
+                item.as_string_literal()
+                    .is_some_and(|c| write.constant_columns.contains(&c))
+            })
+        }
+        _ => false,
+    })
 }
 
 /// The partition columns as arguments of `repartition`/`hint`: string literals, the elements

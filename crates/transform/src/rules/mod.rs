@@ -9,8 +9,8 @@ mod partition_output_by_date;
 
 use sparkfix_syntax::SourceFile;
 
-use crate::diagnostic::{Diagnostic, Location};
-use crate::edit::{Edit, Fix};
+use crate::diagnostic::{Diagnostic, Evidence, Location};
+use crate::edit::{Applicability, Edit, Fix};
 use crate::metadata::{ParameterValue, RuleMeta};
 use crate::model::{Lineage, SparkModel};
 use crate::settings::Settings;
@@ -39,17 +39,24 @@ pub struct RuleContext<'a, 't> {
 }
 
 impl RuleContext<'_, '_> {
-    /// A diagnostic of `rule` at `range`, with a fix of the rule's applicability if `edits` is
-    /// non-empty.
+    /// A diagnostic of `rule` at `range` whose message ends with its evidence, with a fix if
+    /// `edits` is non-empty: of the rule's applicability when the evidence is proof or a
+    /// measurement, unsafe when it is a guess.
     pub fn diagnostic(
         &self,
         rule: &dyn Rule,
         range: std::ops::Range<usize>,
         message: String,
+        evidence: Evidence,
         edits: Vec<Edit>,
     ) -> Diagnostic {
         let meta = metadata_of(rule);
         let position = self.file.line_column(range.start);
+        let applicability = if evidence.allows_safe_fix() {
+            meta.safety
+        } else {
+            Applicability::Unsafe
+        };
         Diagnostic {
             code: rule.code(),
             name: rule.name(),
@@ -58,8 +65,9 @@ impl RuleContext<'_, '_> {
                 line: position.line,
                 column: position.column,
             },
-            message,
-            fix: Fix::new(edits, meta.safety),
+            message: format!("{message} ({evidence})"),
+            evidence,
+            fix: Fix::new(edits, applicability),
         }
     }
 

@@ -5,7 +5,7 @@
 
 use super::name_pattern::glob_match;
 use super::{Rule, RuleContext};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Evidence};
 use crate::edits::append_method_call;
 use crate::model::Write;
 
@@ -51,7 +51,16 @@ impl Rule for PartitionOutputByDate {
                  output by it so that readers filtering on dates skip the other files (changes \
                  the output layout to `{column}=<value>/` folders{warning})"
             );
-            out.push(ctx.diagnostic(self, write.terminal.syntax().range(), message, edits));
+            let evidence = Evidence::Proven(format!(
+                "the written DataFrame has column `{column}`, computed per row"
+            ));
+            out.push(ctx.diagnostic(
+                self,
+                write.terminal.syntax().range(),
+                message,
+                evidence,
+                edits,
+            ));
         }
     }
 }
@@ -59,7 +68,8 @@ impl Rule for PartitionOutputByDate {
 impl PartitionOutputByDate {
     /// The date column this rule would partition `write` by, or `None` when it does not apply:
     /// already partitioned or bucketed, a table insert, JDBC, text or another non-file format,
-    /// or no known column that looks like a date.
+    /// or no known column that looks like a date. A column that holds one literal value on
+    /// every row (`lit("2025-03-01")`) would make one folder forever: not a date to partition by.
     pub(super) fn date_column<'t>(
         &self,
         ctx: &RuleContext<'_, '_>,
@@ -83,6 +93,9 @@ impl PartitionOutputByDate {
         let patterns = ctx.parameter(self, "date_columns").as_list();
         let extra = ctx.parameter(self, "partition_columns").as_list();
         write.columns.iter().copied().find(|column| {
+            if write.constant_columns.contains(column) {
+                return false;
+            }
             let lower = column.to_ascii_lowercase();
             extra.iter().any(|c| c.eq_ignore_ascii_case(column))
                 || patterns

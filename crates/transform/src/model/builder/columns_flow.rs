@@ -177,3 +177,177 @@ fn dictionary_keys(map: SyntaxNode<'_>) -> Vec<&str> {
         .filter_map(|(key, _)| key.as_string_literal())
         .collect()
 }
+
+/// The columns of `receiver.<link>` that hold one literal value on every row: set by
+/// `withColumn(c, lit(<literal>))` (or `to_date(lit(..))`, `.cast(..)` of one), kept by steps
+/// that keep the column, dropped by anything else. A value computed per run (`current_date()`,
+/// `lit(run_date)` of a job argument) is not a literal.
+pub(super) fn constants_after<'t>(
+    receiver: &Value<'t>,
+    link: &Link<'t>,
+    args: &[Value<'t>],
+    ty: Ty,
+) -> Columns<'t> {
+    let known = || receiver.constants.as_deref().cloned().unwrap_or_default();
+    let Some(call) = link.call else {
+        return receiver.constants.clone();
+    };
+    let name = link.name;
+    let arguments = call.arguments();
+    let result: Vec<&'t str> = match (receiver.ty, ty) {
+        (Ty::DataFrame, Ty::Grouped) => {
+            let keys: Vec<&str> = names_of(
+                &arguments
+                    .all()
+                    .into_iter()
+                    .map(|a| a.value())
+                    .collect::<Vec<_>>(),
+            )
+            .into_iter()
+            .flatten()
+            .collect();
+            known().into_iter().filter(|c| keys.contains(c)).collect()
+        }
+        (Ty::Grouped, Ty::Grouped | Ty::DataFrame) => known(),
+        (Ty::DataFrame, Ty::DataFrame) => match name {
+            "withColumn" => {
+                let mut constants = known();
+                if let Some(column) = arguments.positional(0).and_then(|a| a.as_string_literal()) {
+                    constants.retain(|c| *c != column);
+                    if arguments.positional(1).is_some_and(is_constant) {
+                        constants.push(column);
+                    }
+                }
+                constants
+            }
+            "withColumns" => {
+                let mut constants = known();
+                if let Some(map) = arguments.positional(0) {
+                    for (key, value) in map.unparenthesized().dictionary_pairs() {
+                        if let Some(column) = key.as_string_literal() {
+                            constants.retain(|c| *c != column);
+                            if is_constant(value) {
+                                constants.push(column);
+                            }
+                        }
+                    }
+                }
+                constants
+            }
+            "select" => {
+                let values: Vec<_> = arguments.all().into_iter().map(|a| a.value()).collect();
+                let star = values.iter().any(|a| a.as_string_literal() == Some("*"));
+                let mut constants: Vec<&str> = known()
+                    .into_iter()
+                    .filter(|c| star || names_of(&values).contains(&Some(*c)))
+                    .collect();
+                for value in &values {
+                    if let Some(alias) = aliased_constant(*value) {
+                        constants.push(alias);
+                    }
+                }
+                constants
+            }
+            "withColumnRenamed" => {
+                let old = arguments.positional(0).and_then(|a| a.as_string_literal());
+                let new = arguments.positional(1).and_then(|a| a.as_string_literal());
+                known()
+                    .into_iter()
+                    .filter_map(|c| if Some(c) == old { new } else { Some(c) })
+                    .collect()
+            }
+            "drop" => {
+                let values: Vec<_> = arguments.all().into_iter().map(|a| a.value()).collect();
+                let dropped: Vec<&str> = names_of(&values).into_iter().flatten().collect();
+                known()
+                    .into_iter()
+                    .filter(|c| !dropped.contains(c))
+                    .collect()
+            }
+            "join" | "lateralJoin" | "crossJoin" => {
+                let mut constants = known();
+                if let Some(right) = args.first().and_then(|a| a.constants.as_deref()) {
+                    constants.extend(right.iter().copied());
+                }
+                constants
+            }
+            _ if spark_api::keeps_partitions(name)
+                || spark_api::is_shuffling(name)
+                || matches!(
+                    name,
+                    "hint" | "coalesce" | "repartition" | "repartitionByRange" | "limit"
+                ) =>
+            {
+                known()
+            }
+            _ => return None,
+        },
+        (Ty::DataFrame, Ty::Writer | Ty::FrameFunctions) => known(),
+        _ => return None,
+    };
+    (!result.is_empty()).then(|| Box::new(result))
+}
+
+/// Whether an expression is a literal value on every row: `lit("2025-03-01")`,
+/// `F.to_date(F.lit("2025-03-01"))`, `lit(1).cast("int")`. A string given to another function
+/// is a column name, not a value.
+fn is_constant(expr: SyntaxNode<'_>) -> bool {
+    let mut expr = expr.unparenthesized();
+    // A bounded walk down nested calls: `to_date(lit(x), fmt)`.
+    for _ in 0..8 {
+        let chain = Chain::of(expr);
+        // Trailing `.cast(..)`/`.astype(..)` keep a constant constant.
+        let links: Vec<_> = chain
+            .links
+            .iter()
+            .take_while(|l| !matches!(l.name, "cast" | "astype"))
+            .collect();
+        let (name, call) = match (chain.base.as_call(), links.as_slice()) {
+            (Some(call), []) => (call.function_name(), call),
+            // `F.lit(x)`, `functions.lit(x)`
+            (None, [function]) if chain.base.as_name().is_some() => match function.call {
+                Some(call) => (Some(function.name), call),
+                None => return false,
+            },
+            _ => return false,
+        };
+        let Some(first) = call.arguments().positional(0) else {
+            return false;
+        };
+        let first = first.unparenthesized();
+        match name {
+            Some("lit" | "typedLit") => {
+                return first.as_string_literal().is_some()
+                    || first.as_integer().is_some()
+                    || matches!(first.text(), "True" | "False");
+            }
+            Some("to_date" | "to_timestamp") => {
+                // A date format, when given, must be a literal too.
+                let others_literal = call
+                    .arguments()
+                    .all()
+                    .iter()
+                    .skip(1)
+                    .all(|a| a.value().as_string_literal().is_some());
+                if !others_literal {
+                    return false;
+                }
+                expr = first;
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// `lit(..).alias("c")`: the column name when the aliased expression is a constant.
+fn aliased_constant(expr: SyntaxNode<'_>) -> Option<&str> {
+    let call = expr.unparenthesized().as_call()?;
+    let (object, name) = call.method()?;
+    if !matches!(name, "alias" | "name") {
+        return None;
+    }
+    is_constant(object)
+        .then(|| call.arguments().positional(0)?.as_string_literal())
+        .flatten()
+}

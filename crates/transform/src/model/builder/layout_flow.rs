@@ -3,9 +3,11 @@
 //! partitions, everything unknown makes the layout unknown.
 
 use sparkfix_syntax::SyntaxNode;
-use sparkfix_syntax::views::{Chain, Link};
+use sparkfix_syntax::views::Link;
 
+use super::cost_flow::read_format;
 use super::value::Value;
+use crate::model::format::DataFormat;
 use crate::model::layout::{Layout, Shape};
 use crate::model::spark_api::{self, Ty};
 
@@ -19,13 +21,19 @@ pub(super) fn layout_after(
     let name = link.name;
     match (receiver.ty, ty) {
         (Ty::Session, Ty::DataFrame) if name == "sql" => Layout::UNKNOWN,
-        // A JDBC read has the partitions its options ask for (one by default): writing it is
-        // not a small-files problem, and repartitioning it to N would only add files.
-        (Ty::Reader, Ty::DataFrame) if is_jdbc_read(link) => Layout {
-            shape: Shape::MapOnly,
-            controlled: true,
+        // A read from a database, warehouse or queue sizes its own partitions (JDBC: one by
+        // default): writing it is not a small-files problem. A format the model cannot resolve
+        // says nothing about the partitions.
+        (Ty::Reader, Ty::DataFrame) => match read_format(receiver, link) {
+            DataFormat::NotFiles => Layout {
+                shape: Shape::MapOnly,
+                controlled: true,
+                cached_shuffle: false,
+            },
+            DataFormat::Unknown => Layout::UNKNOWN,
+            _ => Layout::MAP_ONLY,
         },
-        (Ty::Session, Ty::DataFrame) | (Ty::Reader, Ty::DataFrame) => Layout::MAP_ONLY,
+        (Ty::Session, Ty::DataFrame) => Layout::MAP_ONLY,
         (Ty::DynamicFrameReader, Ty::DynamicFrame) => Layout::MAP_ONLY,
         (Ty::DynamicFrame, Ty::DynamicFrame | Ty::DataFrame) => {
             if matches!(name, "repartition" | "coalesce") {
@@ -53,6 +61,7 @@ fn frame_method(receiver: Layout, link: &Link<'_>, args: &[Value<'_>]) -> Layout
         "repartition" | "repartitionByRange" => Layout {
             shape: Shape::Shuffled,
             controlled: true,
+            cached_shuffle: false,
         },
         "coalesce" => Layout {
             controlled: true,
@@ -62,6 +71,7 @@ fn frame_method(receiver: Layout, link: &Link<'_>, args: &[Value<'_>]) -> Layout
         "limit" | "offset" => Layout {
             shape: Shape::Shuffled,
             controlled: true,
+            cached_shuffle: false,
         },
         "hint" => {
             let partitioning = args
@@ -73,6 +83,7 @@ fn frame_method(receiver: Layout, link: &Link<'_>, args: &[Value<'_>]) -> Layout
                 Layout {
                     shape: Shape::Shuffled,
                     controlled: true,
+                    cached_shuffle: false,
                 }
             } else {
                 receiver
@@ -97,7 +108,7 @@ fn frame_method(receiver: Layout, link: &Link<'_>, args: &[Value<'_>]) -> Layout
 
 /// Whether an argument list uses a window function: `.over(..)` in an expression, or `OVER` in a
 /// SQL expression string.
-fn has_window(arguments: SyntaxNode<'_>) -> bool {
+pub(super) fn has_window(arguments: SyntaxNode<'_>) -> bool {
     arguments.preorder().any(|raw| {
         let node = arguments.with_node(raw);
         if let Some(call) = node.as_call() {
@@ -108,19 +119,4 @@ fn has_window(arguments: SyntaxNode<'_>) -> bool {
             lower.contains(" over(") || lower.contains(" over (")
         })
     })
-}
-
-/// `spark.read.jdbc(..)`, or a reader chain with `.format("jdbc")` ending in `.load(..)`.
-fn is_jdbc_read(link: &Link<'_>) -> bool {
-    if link.name == "jdbc" {
-        return true;
-    }
-    link.name == "load"
-        && Chain::of(link.node).links.iter().any(|l| {
-            l.name == "format"
-                && l.call
-                    .and_then(|c| c.arguments().positional(0))
-                    .and_then(|a| a.as_string_literal())
-                    .is_some_and(|f| f.eq_ignore_ascii_case("jdbc"))
-        })
 }

@@ -2,27 +2,30 @@
 //! evaluator for expressions that follows method chains link by link.
 
 mod columns_flow;
+mod control_flow;
+mod cost_flow;
 mod layout_flow;
+mod records;
 mod size_flow;
 mod value;
 
 use std::collections::HashMap;
 
 use sparkfix_syntax::SyntaxNode;
-use sparkfix_syntax::views::{
-    Argument, Block, Call, Chain, ElseBranch, FunctionDef, IfStmt, Link, Parameter, Stmt,
-};
+use sparkfix_syntax::views::{Argument, Block, Call, Chain, FunctionDef, Link, Parameter, Stmt};
 
-use self::columns_flow::columns_after;
+use self::columns_flow::{columns_after, constants_after};
+use self::cost_flow::{format_argument, recompute_after};
 use self::layout_flow::layout_after;
 use self::size_flow::{hinted_frame, is_broadcast_hint_call, size_after};
-use self::value::{Value, WriterChain, extend_unique};
+use self::value::{Value, extend_unique};
+use super::cost::{Pass, pass_of};
 use super::layout::Layout;
 use super::lineage;
-use super::size::SizeFacts;
+use super::size::{SizeFacts, Source};
 use super::spark_api::{self, Step, Ty};
 use super::{
-    Action, ConfSetting, Frame, FrameId, FrameOrigin, Join, JoinSide, Runs, ScopeId, SparkModel,
+    Action, ConfSetting, Frame, FrameId, FrameOrigin, Join, Runs, ScopeId, SideEffect, SparkModel,
     Write,
 };
 
@@ -31,15 +34,17 @@ use super::{
 const MAX_DEPTH: usize = 200;
 
 /// What a name is bound to in a scope.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Binding<'t> {
     Value {
         ty: Ty,
         frame: Option<FrameId>,
     },
     Function(usize),
-    /// A string literal (a path or table name constant).
+    /// A string literal (a path, table name or format constant).
     Text(SyntaxNode<'t>),
+    /// A class of this file: its body's scope holds its attributes.
+    Class(ScopeId),
     /// An imported module (`import a.b as m`: `a.b`) or name (`from a.b import n`: `a.b`, `n`).
     Import {
         module: &'t str,
@@ -94,10 +99,13 @@ pub(super) struct Builder<'t> {
     joins: Vec<Join<'t>>,
     writes: Vec<Write<'t>>,
     conf: Vec<ConfSetting<'t>>,
+    side_effects: Vec<SideEffect<'t>>,
     scopes: Vec<Scope<'t>>,
     summaries: Vec<FunctionSummary>,
     scope: ScopeId,
     runs: Runs,
+    /// Loops of the current function around the code being evaluated.
+    loop_depth: u32,
     block: Option<SyntaxNode<'t>>,
     depth: usize,
     function: Option<FunctionFrame<'t>>,
@@ -113,10 +121,12 @@ impl<'t> Builder<'t> {
             joins: Vec::new(),
             writes: Vec::new(),
             conf: Vec::new(),
+            side_effects: Vec::new(),
             scopes: vec![Scope::default()],
             summaries: Vec::new(),
             scope: ScopeId(0),
             runs: Runs::Once,
+            loop_depth: 0,
             block: None,
             depth: 0,
             function: None,
@@ -134,6 +144,7 @@ impl<'t> Builder<'t> {
             joins: self.joins,
             writes: self.writes,
             conf: self.conf,
+            side_effects: self.side_effects,
         }
     }
 
@@ -190,25 +201,8 @@ impl<'t> Builder<'t> {
                 }
             }
             Stmt::If(stmt) => self.if_statement(stmt),
-            Stmt::For(stmt) => {
-                if let Some(iterable) = stmt.iterable() {
-                    self.eval(iterable);
-                }
-                if let Some(target) = stmt.target() {
-                    self.bind_unknown(target);
-                }
-                self.opt_block(stmt.body(), Runs::Repeatedly);
-                self.opt_block(stmt.else_body(), Runs::Once);
-            }
-            Stmt::While(stmt) => {
-                self.nested(Runs::Repeatedly, |b| {
-                    if let Some(condition) = stmt.condition() {
-                        b.eval(condition);
-                    }
-                    b.opt_block(stmt.body(), Runs::Repeatedly);
-                });
-                self.opt_block(stmt.else_body(), Runs::Maybe);
-            }
+            Stmt::For(stmt) => self.for_statement(stmt),
+            Stmt::While(stmt) => self.while_statement(stmt),
             Stmt::Try(stmt) => {
                 self.opt_block(stmt.body(), Runs::Once);
                 for (_, handler) in stmt.handlers() {
@@ -237,13 +231,14 @@ impl<'t> Builder<'t> {
             }
             Stmt::Class(class) => {
                 let outer_scope = self.enter_scope(true);
+                let class_scope = self.scope;
                 let outer_runs = std::mem::replace(&mut self.runs, Runs::Once);
                 if let Some(body) = class.body() {
                     self.block(body);
                 }
                 self.runs = outer_runs;
                 self.scope = outer_scope;
-                self.bind(class.name(), Binding::UNKNOWN);
+                self.bind(class.name(), Binding::Class(class_scope));
             }
             Stmt::Import(import) => {
                 for module in import.modules() {
@@ -286,24 +281,6 @@ impl<'t> Builder<'t> {
         }
     }
 
-    fn if_statement(&mut self, stmt: IfStmt<'t>) {
-        let main_guard = stmt.condition().is_some_and(|c| is_main_guard(c.text()));
-        if let Some(condition) = stmt.condition() {
-            self.eval(condition);
-        }
-        let body_runs = if main_guard { Runs::Once } else { Runs::Maybe };
-        self.opt_block(stmt.body(), body_runs);
-        for branch in stmt.else_branches() {
-            match branch {
-                ElseBranch::Elif { condition, body } => self.nested(Runs::Maybe, |b| {
-                    b.eval(condition);
-                    b.block(body);
-                }),
-                ElseBranch::Else(body) => self.opt_block(Some(body), Runs::Maybe),
-            }
-        }
-    }
-
     fn assign(
         &mut self,
         target: SyntaxNode<'t>,
@@ -337,6 +314,10 @@ impl<'t> Builder<'t> {
                 size: Some(value.size.clone().unwrap_or_default().named(name)),
                 layout: value.layout,
                 columns: value.columns.as_deref().cloned().unwrap_or_default(),
+                constant_columns: value.constants.as_deref().cloned().unwrap_or_default(),
+                recompute: value.recompute,
+                reads: value.reads.as_deref().cloned().unwrap_or_default(),
+                loop_depth: self.loop_depth,
             });
             self.bind(
                 name,
@@ -460,6 +441,7 @@ impl<'t> Builder<'t> {
     fn function_definition(&mut self, def: FunctionDef<'t>) -> usize {
         let outer_scope = self.enter_scope(false);
         let outer_runs = std::mem::replace(&mut self.runs, Runs::Once);
+        let outer_loops = std::mem::replace(&mut self.loop_depth, 0);
         let outer_block = self.block;
         let body = def.body();
         self.block = body.map(|b| b.syntax());
@@ -479,6 +461,7 @@ impl<'t> Builder<'t> {
         let function = std::mem::replace(&mut self.function, outer_function).expect("set above");
         let summary = self.summarize(def, &function);
         self.runs = outer_runs;
+        self.loop_depth = outer_loops;
         self.block = outer_block;
         self.scope = outer_scope;
         self.summaries.push(summary);
@@ -532,9 +515,13 @@ impl<'t> Builder<'t> {
             returned: false,
             assumed: !is_frame_annotation,
             hinted: false,
-            size: Some(SizeFacts::default().named(param.name)),
+            size: Some(SizeFacts::of_parameter().named(param.name)),
             layout: Layout::UNKNOWN,
             columns: Vec::new(),
+            constant_columns: Vec::new(),
+            recompute: Default::default(),
+            reads: Vec::new(),
+            loop_depth: 0,
         });
         self.bind(
             param.name,
@@ -553,10 +540,11 @@ impl<'t> Builder<'t> {
             let (runs, escapes) = match param {
                 Some(frame) => {
                     let reached = self.frames_reaching(*frame);
+                    let param = &self.frames[frame.0 as usize];
                     let runs = own_actions
                         .iter()
                         .filter(|a| a.frames.iter().any(|f| reached.contains(f)))
-                        .map(Action::weight)
+                        .map(|a| a.passes_over(param))
                         .sum();
                     (
                         runs,
@@ -653,6 +641,12 @@ impl<'t> Builder<'t> {
     /// A chain with links, link by link.
     #[inline(never)]
     fn eval_chain(&mut self, chain: Chain<'t>) -> Value<'t> {
+        if let Some(text) = self.class_attribute(&chain) {
+            return Value {
+                text: Some(text),
+                ..Value::default()
+            };
+        }
         let mut value = self.eval_base(chain.base);
         for link in &chain.links {
             let args = match link.call {
@@ -661,7 +655,25 @@ impl<'t> Builder<'t> {
             };
             value = self.apply_link(value, link, args);
         }
+        self.record_file_side_effect(&chain);
         value
+    }
+
+    /// `Config.NAME` where `Config` is a class of this file whose body binds `NAME` to a string.
+    fn class_attribute(&self, chain: &Chain<'t>) -> Option<SyntaxNode<'t>> {
+        let [link] = chain.links.as_slice() else {
+            return None;
+        };
+        if link.call.is_some() {
+            return None;
+        }
+        let Some((Binding::Class(scope), _)) = self.lookup(chain.base.as_name()?) else {
+            return None;
+        };
+        match self.scopes[scope.0 as usize].names.get(link.name) {
+            Some(Binding::Text(text)) => Some(*text),
+            _ => None,
+        }
     }
 
     /// Lambdas, nested definitions, comprehensions and subscripts.
@@ -679,7 +691,9 @@ impl<'t> Builder<'t> {
                 self.escape_if_frame(&value, false);
             }
             let outer = std::mem::replace(&mut self.skip, first);
+            self.loop_depth += 1;
             self.nested(Runs::Repeatedly, |b| b.eval_parts(node));
+            self.loop_depth -= 1;
             self.skip = outer;
             return Value::default();
         }
@@ -708,7 +722,14 @@ impl<'t> Builder<'t> {
         if value.ty == Ty::DataFrame && link.name == "join" {
             self.record_join(&value, link, &args);
         }
+        if value.ty == Ty::DataFrame && spark_api::is_view_registration(link.name) {
+            // Any later `spark.sql` may read the frame through the view.
+            self.escape_if_frame(&value, false);
+        }
         self.record_setting(link, &args);
+        if value.ty == Ty::Session {
+            self.record_sql_side_effect(link, &args);
+        }
         let receiver_frames = std::mem::take(&mut value.frames);
         let exact = value.exact.take();
         match spark_api::step(value.ty, link.name, link.call.is_some()) {
@@ -716,7 +737,17 @@ impl<'t> Builder<'t> {
                 let size = size_after(&value, link, &args, ty);
                 let layout = layout_after(&value, link, &args, ty);
                 let columns = columns_after(&value, link, &args, ty);
-                let writer = self.writer_after(&mut value, link, &receiver_frames, ty);
+                let constants = constants_after(&value, link, &args, ty);
+                let recompute = recompute_after(&value, link, &args, ty);
+                let reads = reads_after(&value, size.as_deref(), &args, ty);
+                let read_format = match (value.ty, ty) {
+                    (Ty::Reader, Ty::Reader) if link.name == "format" => {
+                        Some(format_argument(&args))
+                    }
+                    (Ty::Reader, Ty::Reader) => value.read_format,
+                    _ => None,
+                };
+                let writer = self.writer_after(&mut value, link, &args, &receiver_frames, ty);
                 let hinted = value.hinted && spark_api::is_narrowing(link.name)
                     || (value.ty == Ty::DataFrame && is_broadcast_hint_call(link, &args));
                 let mut frames = if ty == Ty::Unknown {
@@ -749,31 +780,43 @@ impl<'t> Builder<'t> {
                     frames,
                     exact: None,
                     cached,
-                    literal: literal && ty.is_frame(),
+                    // Literal rows stay literal through grouping and writers.
+                    literal: literal
+                        && (ty.is_frame()
+                            || matches!(ty, Ty::Grouped | Ty::Writer | Ty::FrameFunctions)),
                     hinted: hinted && ty.is_frame(),
                     size,
                     text: None,
                     assumed: value.assumed,
                     layout,
                     columns,
+                    constants,
+                    recompute,
+                    reads,
+                    read_format,
                     writer,
                 };
             }
             Step::Action => {
+                let pass = pass_of(link.name, value.recompute);
                 if let (Some(writer), Some(terminal)) = (value.writer.take(), link.call) {
-                    self.record_write(*writer, terminal);
+                    self.record_write(*writer, terminal, &args);
                 }
-                self.record_action(link.name, link.node, receiver_frames, 1);
+                self.record_action(link.name, link.node, receiver_frames, 1, pass);
                 value = Value::default();
             }
             Step::Cache => {
+                let layout = value.layout.cached();
                 if let Some(frame) = exact {
-                    self.frames[frame.0 as usize].cached = true;
+                    let frame = &mut self.frames[frame.0 as usize];
+                    frame.cached = true;
+                    frame.layout = frame.layout.cached();
                 }
                 value = Value {
                     frames: receiver_frames,
                     exact,
                     cached: true,
+                    layout,
                     ..value
                 };
             }
@@ -826,6 +869,9 @@ impl<'t> Builder<'t> {
                             assumed: data.assumed,
                             layout: data.layout,
                             columns: known_columns(&data.columns),
+                            constants: known_columns(&data.constant_columns),
+                            recompute: data.recompute,
+                            reads: known_reads(&data.reads),
                             ..Value::of(ty)
                         };
                     }
@@ -842,6 +888,10 @@ impl<'t> Builder<'t> {
                         assumed: false,
                         layout: data.map_or(Layout::UNKNOWN, |d| d.layout),
                         columns: data.and_then(|d| known_columns(&d.columns)),
+                        constants: data.and_then(|d| known_columns(&d.constant_columns)),
+                        recompute: data.map(|d| d.recompute).unwrap_or_default(),
+                        reads: data.and_then(|d| known_reads(&d.reads)),
+                        read_format: None,
                         writer: None,
                     }
                 }
@@ -849,7 +899,9 @@ impl<'t> Builder<'t> {
                     text: Some(text),
                     ..Value::default()
                 },
-                Some((Binding::Function(_) | Binding::Import { .. }, _)) => Value::default(),
+                Some((Binding::Function(_) | Binding::Import { .. } | Binding::Class(_), _)) => {
+                    Value::default()
+                }
                 None if name == "SparkSession" => Value::of(Ty::SessionClass),
                 None if spark_api::SESSION_NAMES.contains(&name) => Value::of(Ty::Session),
                 None => Value::default(),
@@ -891,7 +943,8 @@ impl<'t> Builder<'t> {
             }
             _ if spark_api::is_action_function(name) => {
                 for arg in args.iter().filter(|a| a.ty == Ty::DataFrame) {
-                    self.record_action(name, call.syntax(), arg.frames.clone(), 1);
+                    let pass = pass_of(name, arg.recompute);
+                    self.record_action(name, call.syntax(), arg.frames.clone(), 1, pass);
                 }
                 Value::default()
             }
@@ -929,7 +982,7 @@ impl<'t> Builder<'t> {
             }
             let runs = summary.param_actions.get(*position).copied().unwrap_or(0);
             if runs > 0 {
-                self.record_action(name, call.syntax(), value.frames.clone(), runs);
+                self.record_action(name, call.syntax(), value.frames.clone(), runs, Pass::Full);
             }
             if summary
                 .param_escapes
@@ -1006,135 +1059,6 @@ impl<'t> Builder<'t> {
         hinted_frame(args)
     }
 
-    fn record_join(&mut self, left: &Value<'t>, link: &Link<'t>, args: &[Value<'t>]) {
-        let Some(call) = link.call else {
-            return;
-        };
-        let left_assumed = left.assumed
-            || left
-                .frames
-                .iter()
-                .any(|f| self.frames[f.0 as usize].assumed);
-        let right = call
-            .arguments()
-            .all()
-            .into_iter()
-            .zip(args)
-            .find(|(argument, _)| match argument {
-                Argument::Positional(_) => true,
-                Argument::Keyword { name, .. } => *name == "other",
-                Argument::Splat(_) => false,
-            })
-            .map(|(argument, value)| JoinSide {
-                node: argument.value(),
-                ty: value.ty,
-                hinted: value.hinted,
-                size: value.size.as_deref().cloned(),
-            });
-        self.joins.push(Join {
-            call,
-            left_assumed,
-            right,
-        });
-    }
-
-    /// The writer chain after `value.<link>`: started by `.write` on a DataFrame, extended by each
-    /// builder call.
-    fn writer_after(
-        &mut self,
-        value: &mut Value<'t>,
-        link: &Link<'t>,
-        frames: &[FrameId],
-        ty: Ty,
-    ) -> Option<Box<WriterChain<'t>>> {
-        if ty != Ty::Writer {
-            return None;
-        }
-        if value.ty == Ty::DataFrame && link.name == "write" && link.call.is_none() {
-            let frame = link.node.as_attribute()?.object();
-            return Some(Box::new(WriterChain {
-                frame,
-                builders: Vec::new(),
-                layout: value.layout,
-                columns: value.columns.as_deref().cloned().unwrap_or_default(),
-                frames: frames.to_vec(),
-                assumed: value.assumed || frames.iter().any(|f| self.frames[f.0 as usize].assumed),
-                literal: value.literal,
-            }));
-        }
-        let mut writer = value.writer.take()?;
-        writer.builders.push(link.call?);
-        Some(writer)
-    }
-
-    fn record_write(&mut self, writer: WriterChain<'t>, terminal: Call<'t>) {
-        self.writes.push(Write {
-            frame: writer.frame,
-            builders: writer.builders,
-            terminal,
-            layout: writer.layout,
-            columns: writer.columns,
-            frames: writer.frames,
-            assumed: writer.assumed,
-            literal: writer.literal,
-        });
-    }
-
-    /// `.config(key, value)` and `.set(key, value)` with a literal key, on anything (a session
-    /// builder, `spark.conf`, a `SparkConf`), and `spark.sql("SET key=value")`.
-    fn record_setting(&mut self, link: &Link<'t>, args: &[Value<'t>]) {
-        let Some(call) = link.call else {
-            return;
-        };
-        let literal = |index: usize| {
-            let node = call.arguments().positional(index)?;
-            Some(node.as_string_literal().unwrap_or(node.text()))
-        };
-        match link.name {
-            "config" | "set" => {
-                let Some(key) = args
-                    .first()
-                    .and_then(|a| a.text)
-                    .and_then(|t| t.as_string_literal())
-                else {
-                    return;
-                };
-                if let Some(value) = literal(1) {
-                    self.conf.push(ConfSetting {
-                        key,
-                        value,
-                        node: call.syntax(),
-                    });
-                }
-            }
-            "sql" => {
-                let Some(statement) = args
-                    .first()
-                    .and_then(|a| a.text)
-                    .and_then(|t| t.as_string_literal())
-                else {
-                    return;
-                };
-                let trimmed = statement.trim();
-                let Some(rest) = trimmed
-                    .get(..4)
-                    .filter(|head| head.eq_ignore_ascii_case("set "))
-                    .map(|_| &trimmed[4..])
-                else {
-                    return;
-                };
-                if let Some((key, value)) = rest.split_once('=') {
-                    self.conf.push(ConfSetting {
-                        key: key.trim(),
-                        value: value.trim().trim_end_matches(';').trim(),
-                        node: call.syntax(),
-                    });
-                }
-            }
-            _ => {}
-        }
-    }
-
     fn escape_if_frame(&mut self, value: &Value<'t>, returned: bool) {
         if !value.ty.is_frame() && !matches!(value.ty, Ty::Grouped | Ty::Writer | Ty::WriterV2) {
             return;
@@ -1148,25 +1072,41 @@ impl<'t> Builder<'t> {
             }
         }
     }
+}
 
-    fn record_action(
-        &mut self,
-        method: &'t str,
-        node: SyntaxNode<'t>,
-        frames: Vec<FrameId>,
-        count: u32,
-    ) {
-        if frames.is_empty() {
-            return;
-        }
-        self.actions.push(Action {
-            method,
-            node,
-            frames,
-            runs: self.runs,
-            count,
-        });
+/// A frame's known reads as a value's.
+fn known_reads(reads: &[Source]) -> Option<Box<Vec<Source>>> {
+    (!reads.is_empty()).then(|| Box::new(reads.to_vec()))
+}
+
+/// The reads of `receiver.<link>(args)` when it yields a value of kind `ty`: the source of a
+/// read, else the receiver's and those of the DataFrames it is combined with.
+fn reads_after(
+    receiver: &Value<'_>,
+    size: Option<&SizeFacts<'_>>,
+    args: &[Value<'_>],
+    ty: Ty,
+) -> Option<Box<Vec<Source>>> {
+    if !(ty.is_frame() || matches!(ty, Ty::Grouped | Ty::Writer | Ty::FrameFunctions)) {
+        return None;
     }
+    if matches!(
+        receiver.ty,
+        Ty::Session | Ty::Reader | Ty::DynamicFrameReader
+    ) {
+        return size
+            .and_then(|s| s.source.clone())
+            .map(|source| Box::new(vec![source]));
+    }
+    let mut reads: Vec<Source> = receiver.reads.as_deref().cloned().unwrap_or_default();
+    for arg in args.iter().filter(|a| a.ty.is_frame()) {
+        for source in arg.reads.as_deref().into_iter().flatten() {
+            if !reads.contains(source) {
+                reads.push(source.clone());
+            }
+        }
+    }
+    (!reads.is_empty()).then(|| Box::new(reads))
 }
 
 /// A frame's known columns as a value's.
@@ -1182,7 +1122,7 @@ fn is_spark_sql_module(path: &str) -> bool {
 }
 
 /// `__name__ == "__main__"` (either quote, either order): the script's entry point, which runs.
-fn is_main_guard(condition: &str) -> bool {
+pub(super) fn is_main_guard(condition: &str) -> bool {
     let compact: String = condition
         .chars()
         .filter(|c| !c.is_whitespace())

@@ -25,6 +25,9 @@ pub(super) fn hinted_frame<'t>(args: &[Value<'t>]) -> Option<Value<'t>> {
         assumed: first.assumed,
         layout: first.layout,
         columns: first.columns.clone(),
+        constants: first.constants.clone(),
+        recompute: first.recompute,
+        reads: first.reads.clone(),
         ..Value::default()
     };
     extend_unique(&mut value.frames, &first.frames);

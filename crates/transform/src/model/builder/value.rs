@@ -5,9 +5,13 @@ use sparkfix_syntax::views::{Argument, Call};
 
 use super::columns_flow::Columns;
 use crate::model::FrameId;
+use crate::model::cost::Recompute;
+use crate::model::format::DataFormat;
 use crate::model::layout::Layout;
 use crate::model::size::SizeFacts;
+use crate::model::size::Source;
 use crate::model::spark_api::Ty;
+use crate::model::write::WriteFormat;
 
 /// The value of an expression.
 #[derive(Debug, Clone, Default)]
@@ -34,6 +38,15 @@ pub(super) struct Value<'t> {
     pub(super) layout: Layout,
     /// Columns it provably has.
     pub(super) columns: Columns<'t>,
+    /// Columns that hold one literal value on every row.
+    pub(super) constants: Columns<'t>,
+    /// What recomputing it costs.
+    pub(super) recompute: Recompute,
+    /// The paths and tables its lineage reads, as far as the code spells them.
+    pub(super) reads: Option<Box<Vec<Source>>>,
+    /// For a `DataFrameReader`: the format its `format(..)` names (`Unknown` when the name
+    /// cannot be resolved); `None` when no format was given.
+    pub(super) read_format: Option<DataFormat>,
     /// For a `DataFrameWriter`: the write so far.
     pub(super) writer: Option<Box<WriterChain<'t>>>,
 }
@@ -48,6 +61,12 @@ pub(super) struct WriterChain<'t> {
     pub(super) frames: Vec<FrameId>,
     pub(super) assumed: bool,
     pub(super) literal: bool,
+    /// The format its `format(..)` builder names, when it has one.
+    pub(super) format: Option<WriteFormat>,
+    /// The written frame's constant columns.
+    pub(super) constants: Vec<&'t str>,
+    /// What the written frame's lineage reads.
+    pub(super) reads: Vec<Source>,
 }
 
 impl Value<'_> {
@@ -88,6 +107,15 @@ pub(super) fn text_argument(
     name: &str,
 ) -> Option<String> {
     argument(call, args, index, name)?.1.text?.string_template()
+}
+
+/// The string a value holds when it is a plain string (a literal, or a name bound to one):
+/// `None` for anything else, an f-string included.
+pub(super) fn resolved_string(value: &Value<'_>) -> Option<String> {
+    value
+        .text?
+        .string_template()
+        .filter(|text| !text.contains("{}"))
 }
 
 pub(super) fn extend_unique(into: &mut Vec<FrameId>, from: &[FrameId]) {

@@ -1,0 +1,797 @@
+//! One walk over the tree for what CPython refuses in a tree tree-sitter builds without error
+//! nodes: Python 2 statements (`print "x"`, `exec code`, `except E, e:`, `raise E, "m"`, tuple
+//! parameters), `async`/`await` used as names, arguments and parameters in an order the parser
+//! refuses, a bare `x := 1` or `*x` statement, and the checks of CPython's compiler that need no
+//! name binding (`return` outside a function, `break` outside a loop, misplaced
+//! `from __future__` imports...). Error and missing nodes are parser errors too.
+//!
+//! The walk is iterative; scopes (functions, classes, loop bodies) are a stack of byte ranges.
+
+use std::sync::OnceLock;
+
+use tree_sitter::{Language, Node, TreeCursor};
+
+use crate::kinds;
+use crate::syntax_error::SyntaxError;
+use crate::walk::Preorder;
+
+/// The features `from __future__ import` knows (CPython 3.7 and later).
+const FUTURE_FEATURES: [&str; 10] = [
+    "nested_scopes",
+    "generators",
+    "division",
+    "absolute_import",
+    "with_statement",
+    "print_function",
+    "unicode_literals",
+    "barry_as_FLUFL",
+    "generator_stop",
+    "annotations",
+];
+
+/// What the walk found, by how CPython ranks it.
+#[derive(Debug, Default)]
+pub(crate) struct Findings {
+    /// The first parser error: an error or missing node, or a construct no rule accepts.
+    pub parser: Option<SyntaxError>,
+    /// The first error of CPython's compiler, which only counts when the file parses.
+    pub compiler: Option<SyntaxError>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ScopeKind {
+    Function {
+        is_async: bool,
+    },
+    Lambda,
+    Class,
+    Loop,
+    /// A comprehension or generator expression: `yield` and `await` there are not checked
+    /// (`(await x for x in y)` is an asynchronous generator in any function).
+    Comprehension,
+}
+
+/// A scope: the byte range of a function, lambda or class body, or of a loop body.
+#[derive(Debug, Clone, Copy)]
+struct Scope {
+    start: usize,
+    end: usize,
+    kind: ScopeKind,
+}
+
+/// Walks the tree under `root`, the parse of `text`. `parser_error` is a parser error found
+/// elsewhere: the walk stops at its offset, as nothing after it can come first.
+pub(crate) fn scan(root: Node<'_>, text: &str, parser_error: Option<SyntaxError>) -> Findings {
+    let mut walker = Walker {
+        text,
+        scopes: Vec::new(),
+        future_end: future_imports_end(root, text),
+        findings: Findings {
+            parser: parser_error,
+            compiler: None,
+        },
+        names: Vec::new(),
+    };
+    let table = kind_table();
+    let has_error = root.has_error();
+    let mut scratch = root.walk();
+    let mut walk = Preorder::new(root);
+    while let Some(node) = walk.next() {
+        let kind = node.kind_id();
+        // An error node, or a missing one (`for x in :` misses an identifier).
+        let broken = has_error && (node.is_error() || node.is_missing());
+        if !broken {
+            if kind == table.identifier {
+                // The most common node: only `async` and `await` matter.
+                if node.end_byte() - node.start_byte() == 5 {
+                    walker.identifier(node);
+                }
+                continue;
+            }
+            if kind == table.string && !(has_error && node.has_error()) {
+                // Its parts, and what an f-string's fields hold, are not checked.
+                walk.skip_children();
+                continue;
+            }
+            if !table.checked.get(usize::from(kind)).is_some_and(|c| *c) {
+                continue;
+            }
+        }
+        let start = node.start_byte();
+        if walker
+            .findings
+            .parser
+            .as_ref()
+            .is_some_and(|error| start >= error.offset)
+        {
+            break;
+        }
+        while walker.scopes.last().is_some_and(|scope| start >= scope.end) {
+            walker.scopes.pop();
+        }
+        walker.visit(node, &mut scratch);
+    }
+    walker.findings
+}
+
+/// The kind ids the walk looks at, so that every other node costs one lookup.
+struct KindTable {
+    identifier: u16,
+    string: u16,
+    checked: Vec<bool>,
+}
+
+fn kind_table() -> &'static KindTable {
+    static TABLE: OnceLock<KindTable> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let language: Language = tree_sitter_python::LANGUAGE.into();
+        let checked_kinds = [
+            kinds::PRINT_STATEMENT,
+            kinds::EXEC_STATEMENT,
+            kinds::EXCEPT_CLAUSE,
+            kinds::TRY_STATEMENT,
+            kinds::RAISE_STATEMENT,
+            kinds::EXPRESSION_STATEMENT,
+            kinds::ASSIGNMENT,
+            kinds::AUGMENTED_ASSIGNMENT,
+            kinds::FOR_IN_CLAUSE,
+            kinds::PARAMETERS,
+            kinds::LAMBDA_PARAMETERS,
+            kinds::ARGUMENT_LIST,
+            kinds::FUNCTION_DEFINITION,
+            kinds::LAMBDA,
+            kinds::CLASS_DEFINITION,
+            kinds::FOR_STATEMENT,
+            kinds::WHILE_STATEMENT,
+            kinds::RETURN_STATEMENT,
+            kinds::YIELD,
+            kinds::AWAIT,
+            kinds::BREAK_STATEMENT,
+            kinds::CONTINUE_STATEMENT,
+            kinds::NONLOCAL_STATEMENT,
+            kinds::IMPORT_FROM_STATEMENT,
+            kinds::FUTURE_IMPORT_STATEMENT,
+        ];
+        let mut checked = vec![false; language.node_kind_count()];
+        for kind in checked_kinds.into_iter().chain(kinds::COMPREHENSIONS) {
+            let id = language.id_for_node_kind(kind, true);
+            assert_ne!(id, 0, "tree-sitter-python has no node kind {kind}");
+            checked[usize::from(id)] = true;
+        }
+        KindTable {
+            identifier: language.id_for_node_kind(kinds::IDENTIFIER, true),
+            string: language.id_for_node_kind(kinds::STRING, true),
+            checked,
+        }
+    })
+}
+
+struct Walker<'t> {
+    text: &'t str,
+    scopes: Vec<Scope>,
+    /// Where the statements that may precede a `from __future__` import end.
+    future_end: usize,
+    findings: Findings,
+    /// Reused for the names of one parameter or argument list.
+    names: Vec<(&'t str, usize)>,
+}
+
+impl<'t> Walker<'t> {
+    fn visit(&mut self, node: Node<'t>, scratch: &mut TreeCursor<'t>) {
+        if node.is_error() {
+            return self.parser(node.start_byte(), "invalid syntax".to_owned());
+        }
+        if node.is_missing() {
+            let reason = if node.is_named() {
+                "invalid syntax".to_owned()
+            } else {
+                format!("expected '{}'", node.kind())
+            };
+            return self.parser(node.start_byte(), reason);
+        }
+        if !node.is_named() {
+            return;
+        }
+        let start = node.start_byte();
+        match node.kind() {
+            kinds::PRINT_STATEMENT => {
+                let chevron = node
+                    .named_children(scratch)
+                    .any(|child| child.kind() == kinds::CHEVRON);
+                // `print >>f, x` is also a Python 3 expression (a tuple).
+                if !chevron {
+                    self.parser(start, missing_parentheses("print"));
+                }
+            }
+            kinds::EXEC_STATEMENT => self.parser(start, missing_parentheses("exec")),
+            kinds::TRY_STATEMENT => {
+                let handled = node.named_children(scratch).any(|child| {
+                    matches!(
+                        child.kind(),
+                        kinds::EXCEPT_CLAUSE | kinds::EXCEPT_GROUP_CLAUSE | kinds::FINALLY_CLAUSE
+                    )
+                });
+                if !handled {
+                    let at = node.child_by_field_name("body").map_or(start, |b| b.end_byte());
+                    self.parser(at, "expected 'except' or 'finally' block".to_owned());
+                }
+            }
+            kinds::EXCEPT_CLAUSE => {
+                if has_comma(node, scratch) {
+                    let at = node.named_child(0).map_or(start, |n| n.start_byte());
+                    self.parser(
+                        at,
+                        "multiple exception types must be parenthesized".to_owned(),
+                    );
+                }
+            }
+            kinds::RAISE_STATEMENT => {
+                let list = node
+                    .named_children(scratch)
+                    .find(|child| child.kind() == kinds::EXPRESSION_LIST);
+                if let Some(list) = list {
+                    self.parser(list.start_byte(), "invalid syntax".to_owned());
+                }
+            }
+            kinds::EXPRESSION_STATEMENT => match node.named_child(0) {
+                Some(expr) if expr.kind() == kinds::NAMED_EXPRESSION => {
+                    self.parser(expr.start_byte(), "invalid syntax".to_owned());
+                }
+                Some(expr) if expr.kind() == kinds::LIST_SPLAT => {
+                    self.parser(start, "can't use starred expression here".to_owned());
+                }
+                _ => {}
+            },
+            kinds::ASSIGNMENT => {
+                let side = |field| node.child_by_field_name(field).map(|n| n.kind());
+                if side("left") == Some(kinds::LIST_SPLAT_PATTERN) {
+                    self.parser(
+                        start,
+                        "starred assignment target must be in a list or tuple".to_owned(),
+                    );
+                } else if side("right") == Some(kinds::LIST_SPLAT) {
+                    self.parser(start, "can't use starred expression here".to_owned());
+                }
+            }
+            kinds::AUGMENTED_ASSIGNMENT => {
+                let target = match node.child_by_field_name("left") {
+                    Some(left) if left.kind() == kinds::PATTERN_LIST => Some("tuple"),
+                    Some(left) if left.kind() == kinds::LIST_PATTERN => Some("list"),
+                    // `(a) += 1` is a name in parentheses; `(a, b) += 1` a tuple.
+                    Some(left)
+                        if left.kind() == kinds::TUPLE_PATTERN && has_comma(left, scratch) =>
+                    {
+                        Some("tuple")
+                    }
+                    _ => None,
+                };
+                if let Some(target) = target {
+                    self.parser(
+                        start,
+                        format!("'{target}' is an illegal expression for augmented assignment"),
+                    );
+                }
+            }
+            // `[x for x in a, b]`, `f(x for x in a, b)`
+            kinds::FOR_IN_CLAUSE if has_comma(node, scratch) => {
+                self.parser(start, "invalid syntax".to_owned());
+            }
+            kinds::PARAMETERS | kinds::LAMBDA_PARAMETERS => self.parameters(node, scratch),
+            kinds::ARGUMENT_LIST => self.arguments(node, scratch),
+            kinds::FUNCTION_DEFINITION => {
+                let is_async = node
+                    .children(scratch)
+                    .any(|child| child.kind() == kinds::ASYNC_KEYWORD);
+                self.enter(node, ScopeKind::Function { is_async });
+            }
+            kinds::LAMBDA => self.enter(node, ScopeKind::Lambda),
+            kind if kinds::COMPREHENSIONS.contains(&kind) => self.scopes.push(Scope {
+                start,
+                end: node.end_byte(),
+                kind: ScopeKind::Comprehension,
+            }),
+            kinds::CLASS_DEFINITION => self.enter(node, ScopeKind::Class),
+            kinds::FOR_STATEMENT | kinds::WHILE_STATEMENT => self.enter(node, ScopeKind::Loop),
+            kinds::RETURN_STATEMENT => {
+                if !matches!(self.function(start), Some(ScopeKind::Function { .. })) {
+                    self.compiler(start, "'return' outside function".to_owned());
+                }
+            }
+            kinds::YIELD => {
+                if !matches!(
+                    self.function(start),
+                    Some(ScopeKind::Function { .. } | ScopeKind::Lambda | ScopeKind::Comprehension)
+                ) {
+                    self.compiler(start, "'yield' outside function".to_owned());
+                }
+            }
+            kinds::AWAIT => match self.function(start) {
+                Some(ScopeKind::Function { is_async: true } | ScopeKind::Comprehension) => {}
+                Some(ScopeKind::Function { .. } | ScopeKind::Lambda) => {
+                    self.compiler(start, "'await' outside async function".to_owned());
+                }
+                _ => self.compiler(start, "'await' outside function".to_owned()),
+            },
+            kinds::BREAK_STATEMENT | kinds::CONTINUE_STATEMENT => {
+                let in_loop = self
+                    .innermost(start, |kind| {
+                        !matches!(kind, ScopeKind::Lambda | ScopeKind::Comprehension)
+                    })
+                    .is_some_and(|kind| kind == ScopeKind::Loop);
+                if !in_loop {
+                    let reason = if node.kind() == kinds::BREAK_STATEMENT {
+                        "'break' outside loop"
+                    } else {
+                        "'continue' not properly in loop"
+                    };
+                    self.compiler(start, reason.to_owned());
+                }
+            }
+            kinds::NONLOCAL_STATEMENT => {
+                let in_function = self
+                    .scopes
+                    .iter()
+                    .any(|scope| matches!(scope.kind, ScopeKind::Function { .. }));
+                if !in_function {
+                    let reason = match (self.function(start), node.named_child(0)) {
+                        (Some(ScopeKind::Class), Some(name)) => format!(
+                            "no binding for nonlocal '{}' found",
+                            &self.text[name.byte_range()]
+                        ),
+                        _ => "nonlocal declaration not allowed at module level".to_owned(),
+                    };
+                    self.compiler(start, reason);
+                }
+            }
+            kinds::IMPORT_FROM_STATEMENT => {
+                let star = node
+                    .named_children(scratch)
+                    .any(|child| child.kind() == kinds::WILDCARD_IMPORT);
+                if star && self.function(start).is_some() {
+                    self.compiler(start, "import * only allowed at module level".to_owned());
+                }
+            }
+            kinds::FUTURE_IMPORT_STATEMENT => self.future_import(node, scratch),
+            _ => {}
+        }
+    }
+
+    /// `async` and `await` are keywords, never names.
+    fn identifier(&mut self, node: Node<'t>) {
+        let name = &self.text[node.byte_range()];
+        if name == "async" || name == "await" {
+            self.parser(node.start_byte(), "invalid syntax".to_owned());
+        }
+    }
+
+    fn parser(&mut self, offset: usize, reason: String) {
+        if self
+            .findings
+            .parser
+            .as_ref()
+            .is_none_or(|error| offset < error.offset)
+        {
+            self.findings.parser = Some(SyntaxError::new(offset, reason));
+        }
+    }
+
+    fn compiler(&mut self, offset: usize, reason: String) {
+        if self
+            .findings
+            .compiler
+            .as_ref()
+            .is_none_or(|error| offset < error.offset)
+        {
+            self.findings.compiler = Some(SyntaxError::new(offset, reason));
+        }
+    }
+
+    /// Opens the scope of `node`'s body.
+    fn enter(&mut self, node: Node<'t>, kind: ScopeKind) {
+        if let Some(body) = node.child_by_field_name("body") {
+            self.scopes.push(Scope {
+                start: body.start_byte(),
+                end: body.end_byte(),
+                kind,
+            });
+        }
+    }
+
+    /// The innermost scope around `offset` whose kind passes `accept`.
+    fn innermost(&self, offset: usize, accept: impl Fn(ScopeKind) -> bool) -> Option<ScopeKind> {
+        self.scopes
+            .iter()
+            .rev()
+            .filter(|scope| scope.start <= offset)
+            .map(|scope| scope.kind)
+            .find(|kind| accept(*kind))
+    }
+
+    /// The innermost function, lambda, class or comprehension around `offset`; `None` at module
+    /// level.
+    fn function(&self, offset: usize) -> Option<ScopeKind> {
+        self.innermost(offset, |kind| kind != ScopeKind::Loop)
+    }
+
+    /// Tuple parameters (Python 2), a parameter without a default after one with a default, and
+    /// a name given twice.
+    fn parameters(&mut self, node: Node<'t>, scratch: &mut TreeCursor<'t>) {
+        let lambda = node.kind() == kinds::LAMBDA_PARAMETERS;
+        let mut names = std::mem::take(&mut self.names);
+        names.clear();
+        let mut default_seen = false;
+        let mut star_seen = false;
+        for child in node.named_children(scratch) {
+            // Comments and `\` continuations are extras; error nodes are reported themselves.
+            if child.is_extra() || child.is_error() || child.is_missing() {
+                continue;
+            }
+            let start = child.start_byte();
+            let (name, has_default, star) = match child.kind() {
+                kinds::TUPLE_PATTERN => {
+                    let reason = if lambda {
+                        "Lambda expression parameters cannot be parenthesized"
+                    } else {
+                        "Function parameters cannot be parenthesized"
+                    };
+                    self.parser(start, reason.to_owned());
+                    continue;
+                }
+                kinds::IDENTIFIER => (Some(child), false, false),
+                kinds::DEFAULT_PARAMETER | kinds::TYPED_DEFAULT_PARAMETER => {
+                    (child.child_by_field_name("name"), true, false)
+                }
+                kinds::TYPED_PARAMETER => match child.named_child(0) {
+                    Some(inner) if is_splat_pattern(inner) => (inner.named_child(0), false, true),
+                    inner => (inner, false, false),
+                },
+                kinds::LIST_SPLAT_PATTERN | kinds::DICTIONARY_SPLAT_PATTERN => {
+                    (child.named_child(0), false, true)
+                }
+                kinds::KEYWORD_SEPARATOR => (None, false, true),
+                _ => (None, false, false),
+            };
+            star_seen |= star;
+            if has_default {
+                default_seen = true;
+            } else if default_seen && !star_seen && name.is_some() {
+                self.parser(
+                    start,
+                    "parameter without a default follows parameter with a default".to_owned(),
+                );
+            }
+            if let Some(name) = name.filter(|name| name.kind() == kinds::IDENTIFIER) {
+                names.push((&self.text[name.byte_range()], name.start_byte()));
+            }
+        }
+        if let Some((name, offset)) = first_repeated(&mut names) {
+            self.compiler(
+                offset,
+                format!("duplicate argument '{name}' in function definition"),
+            );
+        }
+        self.names = names;
+    }
+
+    /// Positional arguments after keyword ones, `*x` after `**y`, a keyword given twice.
+    fn arguments(&mut self, node: Node<'t>, scratch: &mut TreeCursor<'t>) {
+        let mut names = std::mem::take(&mut self.names);
+        names.clear();
+        let mut keyword_seen = false;
+        let mut double_star_seen = false;
+        for child in node.named_children(scratch) {
+            // Comments and `\` continuations are extras; error nodes are reported themselves.
+            if child.is_extra() || child.is_error() || child.is_missing() {
+                continue;
+            }
+            let start = child.start_byte();
+            match child.kind() {
+                kinds::KEYWORD_ARGUMENT => {
+                    keyword_seen = true;
+                    if let Some(name) = child.child_by_field_name("name") {
+                        names.push((&self.text[name.byte_range()], name.start_byte()));
+                    }
+                }
+                kinds::DICTIONARY_SPLAT => double_star_seen = true,
+                kinds::LIST_SPLAT if double_star_seen => self.parser(
+                    start,
+                    "iterable argument unpacking follows keyword argument unpacking".to_owned(),
+                ),
+                kinds::LIST_SPLAT => {}
+                _ if double_star_seen => self.parser(
+                    start,
+                    "positional argument follows keyword argument unpacking".to_owned(),
+                ),
+                _ if keyword_seen => self.parser(
+                    start,
+                    "positional argument follows keyword argument".to_owned(),
+                ),
+                _ => {}
+            }
+        }
+        if let Some((name, offset)) = first_repeated(&mut names) {
+            self.compiler(offset, format!("keyword argument repeated: {name}"));
+        }
+        self.names = names;
+    }
+
+    /// A `from __future__` import must come first, and name a known feature.
+    fn future_import(&mut self, node: Node<'t>, scratch: &mut TreeCursor<'t>) {
+        let start = node.start_byte();
+        if start >= self.future_end {
+            return self.compiler(
+                start,
+                "from __future__ imports must occur at the beginning of the file".to_owned(),
+            );
+        }
+        for name in node.children_by_field_name("name", scratch) {
+            let feature = match name.kind() {
+                kinds::ALIASED_IMPORT => name.child_by_field_name("name"),
+                _ => Some(name),
+            };
+            let Some(feature) = feature else { continue };
+            let text = &self.text[feature.byte_range()];
+            if text == "braces" {
+                self.compiler(feature.start_byte(), "not a chance".to_owned());
+            } else if !FUTURE_FEATURES.contains(&text) {
+                self.compiler(
+                    feature.start_byte(),
+                    format!("future feature {text} is not defined"),
+                );
+            }
+        }
+    }
+}
+
+/// Whether a comma is a child of `node` itself (not of an element).
+fn has_comma<'t>(node: Node<'t>, scratch: &mut TreeCursor<'t>) -> bool {
+    node.children(scratch)
+        .any(|child| child.kind() == kinds::COMMA)
+}
+
+fn missing_parentheses(name: &str) -> String {
+    format!("Missing parentheses in call to '{name}'. Did you mean {name}(...)?")
+}
+
+fn is_splat_pattern(node: Node<'_>) -> bool {
+    matches!(
+        node.kind(),
+        kinds::LIST_SPLAT_PATTERN | kinds::DICTIONARY_SPLAT_PATTERN
+    )
+}
+
+/// The second occurrence (in source order) of a name given twice, if any.
+fn first_repeated<'t>(names: &mut [(&'t str, usize)]) -> Option<(&'t str, usize)> {
+    if names.len() < 2 {
+        return None;
+    }
+    names.sort_unstable();
+    names
+        .windows(2)
+        .filter(|pair| pair[0].0 == pair[1].0)
+        .map(|pair| pair[1])
+        .min_by_key(|(_, offset)| *offset)
+}
+
+/// Where the module's leading docstring, comments and `from __future__` imports end.
+fn future_imports_end(root: Node<'_>, text: &str) -> usize {
+    let mut cursor = root.walk();
+    let mut docstring_allowed = true;
+    for child in root.named_children(&mut cursor) {
+        if child.is_extra() {
+            continue;
+        }
+        match child.kind() {
+            kinds::FUTURE_IMPORT_STATEMENT => {}
+            kinds::EXPRESSION_STATEMENT if docstring_allowed && is_docstring(child, text) => {}
+            _ => return child.start_byte(),
+        }
+        docstring_allowed = false;
+    }
+    text.len()
+}
+
+fn is_docstring(statement: Node<'_>, text: &str) -> bool {
+    let Some(expr) = statement.named_child(0) else {
+        return false;
+    };
+    statement.named_child_count() == 1
+        && matches!(expr.kind(), kinds::STRING | kinds::CONCATENATED_STRING)
+        && !text[expr.byte_range()].starts_with(['f', 'F'])
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::SourceFile;
+
+    /// The first error of `text`, as `(line, reason)`.
+    fn error(text: &str) -> Option<(usize, String)> {
+        let file = SourceFile::parse(text);
+        let error = file.first_syntax_error()?;
+        Some((file.line_column(error.offset).line, error.reason))
+    }
+
+    fn reason(text: &str) -> String {
+        error(text)
+            .unwrap_or_else(|| panic!("no error in {text:?}"))
+            .1
+    }
+
+    fn assert_clean(text: &str) {
+        assert_eq!(error(text), None, "{text:?}");
+    }
+
+    #[test]
+    fn python_2_statements() {
+        let print = "Missing parentheses in call to 'print'. Did you mean print(...)?";
+        assert_eq!(reason("print \"x\"\n"), print);
+        assert_eq!(error("x = 1\nprint x, y\n"), Some((2, print.to_owned())));
+        assert_eq!(
+            reason("exec \"code\" in d\n"),
+            "Missing parentheses in call to 'exec'. Did you mean exec(...)?"
+        );
+        assert_eq!(
+            error("try:\n    pass\nexcept E, e:\n    pass\n"),
+            Some((
+                3,
+                "multiple exception types must be parenthesized".to_owned()
+            ))
+        );
+        assert_eq!(reason("raise E, 'message'\n"), "invalid syntax");
+        assert_eq!(
+            reason("def f(a, (b, c)):\n    pass\n"),
+            "Function parameters cannot be parenthesized"
+        );
+        assert_eq!(
+            reason("f = lambda (a, b): a\n"),
+            "Lambda expression parameters cannot be parenthesized"
+        );
+        // Python 3 spellings of the same.
+        assert_clean("print(x)\nprint (x, y)\nprint\nexec('code')\nraise E('m')\n");
+        assert_clean("try:\n    pass\nexcept (A, B) as e:\n    pass\n");
+        assert_eq!(
+            reason("try:\n    x = 1\ny = 2\n"),
+            "expected 'except' or 'finally' block"
+        );
+        assert_clean("try:\n    pass\nfinally:\n    pass\ntry:\n    pass\nexcept* E:\n    pass\n");
+        // `print >>f, x` is a Python 3 expression too (a tuple), which compiles.
+        assert_clean("import sys\nprint >>sys.stderr, 'x'\n");
+    }
+
+    #[test]
+    fn keywords_are_not_names() {
+        assert_eq!(reason("async = 1\n"), "invalid syntax");
+        assert_eq!(reason("f(async=True)\n"), "invalid syntax");
+        assert_clean("async def f():\n    await g()\n    async with a:\n        pass\n");
+        assert_clean("match = 1\nmatch x:\n    case 1:\n        pass\ntype = print\n");
+    }
+
+    #[test]
+    fn arguments_and_parameters_in_order() {
+        assert_eq!(
+            reason("f(a=1, b)\n"),
+            "positional argument follows keyword argument"
+        );
+        assert_eq!(
+            reason("f(**k, a)\n"),
+            "positional argument follows keyword argument unpacking"
+        );
+        assert_eq!(
+            reason("f(**x, *y)\n"),
+            "iterable argument unpacking follows keyword argument unpacking"
+        );
+        assert_eq!(
+            reason("class A(metaclass=M, B):\n    pass\n"),
+            "positional argument follows keyword argument"
+        );
+        assert_eq!(reason("f(a=1, a=2)\n"), "keyword argument repeated: a");
+        assert_eq!(
+            reason("def f(a=1, b):\n    pass\n"),
+            "parameter without a default follows parameter with a default"
+        );
+        assert_eq!(
+            reason("def f(a, *, a):\n    pass\n"),
+            "duplicate argument 'a' in function definition"
+        );
+        assert_clean("f(a, *b, c, d=1, *e, **g, h=2)\nf(x for x in y)\n");
+        assert_clean("f(a=1,  # note\n  b=2,\\\n  **c)\n");
+        assert_clean("def f(a, b=1, /, c=2, *args, d, e=1, **kw):\n    pass\n");
+        assert_clean("def f(*, a=1, b):\n    pass\ng = lambda a, b=1, *c, d: 0\n");
+    }
+
+    #[test]
+    fn statements_no_rule_accepts() {
+        assert_eq!(reason("x := 1\n"), "invalid syntax");
+        assert_eq!(reason("*a\n"), "can't use starred expression here");
+        assert_eq!(reason("x = *a\n"), "can't use starred expression here");
+        assert_eq!(
+            reason("*a = 1\n"),
+            "starred assignment target must be in a list or tuple"
+        );
+        assert_eq!(
+            reason("a, b += 1\n"),
+            "'tuple' is an illegal expression for augmented assignment"
+        );
+        assert_eq!(reason("[x for x in 1, 2]\n"), "invalid syntax");
+        assert_clean("(x := 1)\na, *b = c\n*a, = c\nx = *a, b\n(a) += 1\na.b += 1\n");
+        assert_clean("[x for a, b in c]\n");
+    }
+
+    #[test]
+    fn compiler_checks() {
+        assert_eq!(reason("return 1\n"), "'return' outside function");
+        assert_eq!(
+            error("def f():\n    class A:\n        return 1\n"),
+            Some((3, "'return' outside function".to_owned()))
+        );
+        assert_eq!(reason("x = yield 1\n"), "'yield' outside function");
+        assert_eq!(reason("await x\n"), "'await' outside function");
+        assert_eq!(
+            reason("def f():\n    await x\n"),
+            "'await' outside async function"
+        );
+        assert_eq!(reason("break\n"), "'break' outside loop");
+        assert_eq!(
+            reason("for x in y:\n    pass\nelse:\n    continue\n"),
+            "'continue' not properly in loop"
+        );
+        assert_eq!(
+            reason("while 1:\n    def g():\n        break\n"),
+            "'break' outside loop"
+        );
+        assert_eq!(
+            reason("nonlocal x\n"),
+            "nonlocal declaration not allowed at module level"
+        );
+        assert_eq!(
+            reason("def f():\n    from os import *\n"),
+            "import * only allowed at module level"
+        );
+        assert_eq!(
+            reason("import os\nfrom __future__ import division\n"),
+            "from __future__ imports must occur at the beginning of the file"
+        );
+        assert_eq!(reason("from __future__ import braces\n"), "not a chance");
+        assert_eq!(
+            reason("from __future__ import nope\n"),
+            "future feature nope is not defined"
+        );
+        assert_clean(
+            "\"\"\"Doc.\"\"\"\n# comment\nfrom __future__ import (division,\n    print_function)\n\
+             from __future__ import annotations as a\nimport os\n",
+        );
+        assert_clean(
+            "def f():\n    for x in y:\n        try:\n            break\n        finally:\n\
+             \x20           continue\n    return (yield)\n",
+        );
+        assert_clean(
+            "def f():\n    x = 1\n    def g():\n        nonlocal x\n    g = lambda: (yield)\n",
+        );
+        assert_clean("async def f():\n    return [await x async for x in y]\n");
+        assert_clean("def f(n):\n    return (i for i in range(n) if await g(i))\n");
+        assert_clean("class A:\n    x = [i for i in range(3)]\n    while x:\n        break\n");
+    }
+
+    #[test]
+    fn parser_errors_rank_before_compiler_errors() {
+        // `return` outside a function comes first, but CPython reports the parser's error.
+        assert_eq!(error("return 1\nprint 'x'\n").unwrap().0, 2);
+        // A tokenizer error wins over a parser error wherever it is.
+        assert_eq!(
+            error("print 'a'\nx = 0777\n").unwrap(),
+            (
+                2,
+                "leading zeros in decimal integer literals are not permitted; use an 0o prefix \
+                 for octal integers"
+                    .to_owned()
+            )
+        );
+        // Error and missing nodes of the tree are parser errors too.
+        assert_eq!(
+            error("x = 1\ndef f(a b):\n    pass\n").unwrap(),
+            (2, "invalid syntax".to_owned())
+        );
+        assert_eq!(reason("for x in :\n  pass\n"), "invalid syntax");
+        assert_eq!(reason("class A(B:\n    pass\n"), "'(' was never closed");
+    }
+}
