@@ -310,7 +310,8 @@ fn hidden_ignored_and_environment_folders_are_skipped() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stderr, "");
 
-    // Given explicitly, a file is processed whatever its folder, name or extension.
+    // Given explicitly, a file is processed whatever its folder, name or extension (unless it is
+    // a test file).
     for path in ["generated/out.py", ".hidden/job.py", "notes.txt"] {
         let run = sparkfix(dir.path(), &[path]);
         assert_eq!(run.code, 2, "{path}");
@@ -385,6 +386,80 @@ fn version_and_help() {
 
     let run = sparkfix(dir.path(), &["--no-such-flag"]);
     assert_eq!(run.code, 2);
+}
+
+// ---- Test files ------------------------------------------------------------------------------
+
+/// A project whose every file is reported when processed (none is UTF-8).
+const PROJECT_WITH_TESTS: &[(&str, &[u8])] = &[
+    ("jobs/etl.py", NOT_UTF8),
+    ("jobs/etl_test.py", NOT_UTF8),
+    ("tests/test_etl.py", NOT_UTF8),
+    ("tests/helpers.py", NOT_UTF8),
+    ("conftest.py", NOT_UTF8),
+];
+
+/// The paths of stderr's lines, in order.
+fn reported(run: &Run) -> Vec<&str> {
+    run.stderr
+        .lines()
+        .map(|line| line.split(": ").next().unwrap())
+        .collect()
+}
+
+#[test]
+fn test_files_are_skipped_unless_included() {
+    let dir = folder_with(PROJECT_WITH_TESTS);
+    let run = sparkfix(dir.path(), &[]);
+    assert_eq!(reported(&run), ["jobs/etl.py"]);
+    assert_eq!(run.code, 2);
+
+    let run = sparkfix(dir.path(), &["--include-tests"]);
+    assert_eq!(
+        reported(&run),
+        [
+            "conftest.py",
+            "jobs/etl.py",
+            "jobs/etl_test.py",
+            "tests/helpers.py",
+            "tests/test_etl.py"
+        ]
+    );
+}
+
+/// pre-commit passes the names of the changed files, test files among them.
+#[test]
+fn test_files_named_on_the_command_line_are_skipped_unless_included() {
+    let dir = folder_with(PROJECT_WITH_TESTS);
+    let names: Vec<&str> = PROJECT_WITH_TESTS.iter().map(|(name, _)| *name).collect();
+    let run = sparkfix(dir.path(), &names);
+    assert_eq!(reported(&run), ["jobs/etl.py"]);
+
+    let run = sparkfix(dir.path(), &["tests/test_etl.py"]);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    let run = sparkfix(dir.path(), &["--include-tests", "tests/test_etl.py"]);
+    assert_eq!(reported(&run), ["tests/test_etl.py"]);
+    assert_eq!(run.code, 2);
+
+    let all: Vec<&str> = std::iter::once("--include-tests").chain(names).collect();
+    assert_eq!(sparkfix(dir.path(), &all).stderr.lines().count(), 5);
+}
+
+/// Only the folders below the path given count: a `tests` folder given, or the current folder
+/// inside one, is checked (its files named like tests still are not).
+#[test]
+fn only_test_folders_below_the_path_given_are_skipped() {
+    let dir = folder_with(PROJECT_WITH_TESTS);
+    let run = sparkfix(dir.path(), &["tests"]);
+    assert_eq!(reported(&run), ["tests/helpers.py"]);
+
+    let inside = dir.path().join("tests");
+    assert_eq!(reported(&sparkfix(&inside, &[])), ["helpers.py"]);
+    assert_eq!(
+        reported(&sparkfix(&inside, &["helpers.py"])),
+        ["helpers.py"]
+    );
+    assert_eq!(sparkfix(&inside, &["test_etl.py"]).stderr, "");
 }
 
 // ---- What needs the rule engine -------------------------------------------------------------
@@ -580,7 +655,8 @@ fn syntax_error_is_reported_and_the_file_kept() {
         let run = sparkfix(dir.path(), args);
         assert_eq!(run.code, 2, "{args:?}");
         assert!(
-            run.stderr.contains("bad.py:3:11: cannot parse: "),
+            run.stderr
+                .starts_with("bad.py:3:11: cannot parse: '(' was never closed\n"),
             "{args:?}: {}",
             run.stderr
         );

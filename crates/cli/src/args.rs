@@ -57,6 +57,11 @@ struct Args {
     #[arg(long, value_name = "GLOB", value_parser = parse_exclude)]
     exclude: Vec<String>,
 
+    /// Also check test files: `test_*.py`, `*_test.py`, `conftest.py` and files in `tests/` or
+    /// `test/` folders below the paths given, which are skipped by default.
+    #[arg(long)]
+    include_tests: bool,
+
     /// The file name to show for standard input in messages and diffs.
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<String>,
@@ -93,6 +98,8 @@ pub struct Invocation {
     pub settings: Settings,
     pub input: Input,
     pub exclude: Vec<String>,
+    /// `--include-tests`: do not skip test files.
+    pub include_tests: bool,
     pub color: ColorChoice,
     pub exit_non_zero_on_fix: bool,
 }
@@ -147,6 +154,7 @@ impl Args {
             },
             input,
             exclude: self.exclude,
+            include_tests: self.include_tests,
             color: self.color,
             exit_non_zero_on_fix: self.exit_non_zero_on_fix,
         })
@@ -185,6 +193,12 @@ mod tests {
         assert_eq!(inv.mode, Mode::Check);
         assert_eq!(inv.input, Input::Paths(vec![PathBuf::from(".")]));
         assert_eq!(inv.settings.target_spark, SparkVersion::DEFAULT);
+        assert!(!inv.include_tests);
+        assert!(
+            parse_from(&["sparkfix", "--include-tests"])
+                .unwrap()
+                .include_tests
+        );
 
         let inv = parse_from(&["sparkfix", "--write", "--target-spark", "3.1", "-"]).unwrap();
         assert_eq!(inv.mode, Mode::Write);

@@ -1,5 +1,5 @@
-//! File discovery: the `.py` files under the given paths, minus ignored, hidden, virtualenv and
-//! excluded ones, sorted by path.
+//! File discovery: the `.py` files under the given paths, minus ignored, hidden, virtualenv,
+//! excluded and (unless `--include-tests`) test ones, sorted by path.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -8,6 +8,7 @@ use ignore::{DirEntry, WalkBuilder};
 
 use crate::exclude::Exclude;
 use crate::paths;
+use crate::test_files::{self, TestFiles};
 
 /// One file to process, or a given path or folder that could not be walked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,10 +20,10 @@ pub struct Target {
 
 /// Finds the files to process under `paths`, sorted by path and without duplicates.
 ///
-/// A path given explicitly as a file is always a target (unless `--exclude`d), whatever its
-/// extension; folders are walked for `.py` files, honouring `.gitignore` and skipping hidden
-/// folders, virtualenvs, `site-packages` and `__pycache__`.
-pub fn discover(paths: &[PathBuf], exclude: &Exclude) -> Vec<Target> {
+/// A path given explicitly as a file is always a target (unless `--exclude`d or a test file),
+/// whatever its extension; folders are walked for `.py` files, honouring `.gitignore` and
+/// skipping hidden folders, virtualenvs, `site-packages`, `__pycache__` and test files.
+pub fn discover(paths: &[PathBuf], exclude: &Exclude, tests: &TestFiles) -> Vec<Target> {
     let mut targets = Vec::new();
     let mut folders = Vec::new();
     for given in paths {
@@ -34,6 +35,7 @@ pub fn discover(paths: &[PathBuf], exclude: &Exclude) -> Vec<Target> {
             }),
             Ok(meta) if exclude.excludes(&path, meta.is_dir()) => {}
             Ok(meta) if meta.is_dir() => folders.push(path),
+            Ok(_) if tests.skips_named_file(&path) => {}
             Ok(_) => targets.push(Target {
                 path,
                 problem: None,
@@ -45,14 +47,19 @@ pub fn discover(paths: &[PathBuf], exclude: &Exclude) -> Vec<Target> {
         for folder in rest {
             walk.add(folder);
         }
+        let skip_tests = tests.skips();
         walk.hidden(true)
             .git_ignore(true)
             .require_git(false)
             .follow_links(false)
             .overrides(exclude.overrides())
-            .filter_entry(|entry| !is_environment(entry));
+            .filter_entry(move |entry| {
+                let tests = skip_tests && is_test_folder(entry);
+                !is_environment(entry) && !tests
+            });
         for entry in walk.build() {
             match entry {
+                Ok(entry) if skip_tests && test_files::is_test_file_name(entry.file_name()) => {}
                 Ok(entry) if is_python_file(&entry) => targets.push(Target {
                     path: paths::normalize(entry.path()),
                     problem: None,
@@ -70,6 +77,13 @@ pub fn discover(paths: &[PathBuf], exclude: &Exclude) -> Vec<Target> {
 fn is_python_file(entry: &DirEntry) -> bool {
     entry.file_type().is_some_and(|kind| kind.is_file())
         && entry.path().extension().is_some_and(|ext| ext == "py")
+}
+
+/// A `tests` or `test` folder below a folder given (the folder given itself is checked).
+fn is_test_folder(entry: &DirEntry) -> bool {
+    entry.depth() > 0
+        && entry.file_type().is_some_and(|kind| kind.is_dir())
+        && test_files::is_test_folder_name(entry.file_name())
 }
 
 /// A folder that holds installed packages or caches rather than the project's own jobs.

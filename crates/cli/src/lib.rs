@@ -13,6 +13,7 @@ mod report;
 mod run;
 mod stdin;
 mod tally;
+mod test_files;
 mod write;
 
 use std::process::ExitCode;
@@ -22,6 +23,7 @@ use color::Palette;
 use exclude::Exclude;
 use output::Output;
 use process::Context;
+use test_files::TestFiles;
 
 /// Runs sparkfix on the process's arguments and returns its exit code: 0 when there is nothing
 /// to report, 1 for findings (or a diff, or changed files with `--exit-non-zero-on-fix`), 2 for
@@ -40,12 +42,16 @@ pub fn main() -> ExitCode {
     let tally = match &invocation.input {
         Input::Stdin { name } => stdin::run(name, &context, &mut output),
         Input::Paths(paths) => {
-            let exclude =
-                match current_folder().and_then(|cwd| Exclude::new(&invocation.exclude, &cwd)) {
-                    Ok(exclude) => exclude,
-                    Err(error) => return exit::of_fatal(&error),
-                };
-            let targets = discover::discover(paths, &exclude);
+            let cwd = match current_folder() {
+                Ok(cwd) => cwd,
+                Err(error) => return exit::of_fatal(&error),
+            };
+            let exclude = match Exclude::new(&invocation.exclude, &cwd) {
+                Ok(exclude) => exclude,
+                Err(error) => return exit::of_fatal(&error),
+            };
+            let tests = TestFiles::new(invocation.include_tests, &cwd);
+            let targets = discover::discover(paths, &exclude, &tests);
             run::run(&targets, &context, &mut output)
         }
     };

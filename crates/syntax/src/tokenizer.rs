@@ -1,7 +1,9 @@
 //! A tokenizer-level pass over the text for what CPython refuses and tree-sitter's error recovery
 //! accepts: indentation (unexpected indents, dedents to no outer level, tabs mixed with spaces,
-//! a missing indented block), strings and brackets left open, Python 2 literals (`0777`, `10L`,
-//! `ur""`, backquotes, `<>`) and null bytes.
+//! a missing indented block), strings and brackets left open, incomplete escapes, Python 2
+//! literals (`0777`, `10L`, `ur""`, backquotes, `<>`), a line ending with `=` or a non-compound
+//! line ending with `:`, and null bytes. A line holding only a `\` continuation is refused too:
+//! CPython accepts it, but tree-sitter misreads the blocks after it.
 //!
 //! One pass over the bytes, linear and without recursion: strings, f-string replacement fields
 //! (nested as Python 3.12 allows) and brackets are explicit stacks. Indentation follows CPython's
@@ -26,13 +28,14 @@ const PREFIXES: [&[u8]; 11] = [
 #[derive(Debug, Default)]
 pub(crate) struct Findings {
     /// The first error of CPython's tokenizer (a string or bracket left open, a bad number,
-    /// tabs mixed with spaces, a dedent to no outer level). CPython checks the whole token
+    /// tabs mixed with spaces, a dedent to no outer level), or a line holding only a `\`
+    /// continuation. CPython checks the whole token
     /// stream when parsing fails, so this wins over a parser error wherever that is; only an
     /// unexpected indent before it comes first, and is returned here instead.
     pub tokenizer: Option<SyntaxError>,
-    /// The first parser error the pass sees: an unexpected indent, a missing indented block, or
-    /// a token no Python 3 rule accepts (a backquote, `<>`, a `ur` prefix). It competes with the
-    /// tree's parser errors by position.
+    /// The first parser error the pass sees: an unexpected indent, a missing indented block, a
+    /// token no Python 3 rule accepts (a backquote, `<>`, a `ur` prefix), an incomplete escape.
+    /// It competes with the tree's parser errors by position.
     pub parser: Option<SyntaxError>,
 }
 
@@ -60,6 +63,8 @@ struct Quote {
     formatted: bool,
     /// A bytes literal: ASCII characters only.
     bytes: bool,
+    /// A raw string: a backslash escapes nothing (but still keeps a quote in).
+    raw: bool,
     start: usize,
 }
 
@@ -97,6 +102,9 @@ struct LogicalLine {
     ends_with_colon: bool,
     /// The end of that `:`.
     colon_end: usize,
+    /// Where its last token is, when that is a `=` (as in `x = `, which tree-sitter joins to the
+    /// next line).
+    dangling_equals: Option<usize>,
     /// Its first two tokens when they are words (`async def`).
     words: [Option<Range<usize>>; 2],
 }
@@ -269,8 +277,8 @@ impl<'t> Scanner<'t> {
 
     fn end_of_file(&mut self) -> Result<(), SyntaxError> {
         let last_line = line_number(self.bytes, self.bytes.len().saturating_sub(1));
-        let innermost_string = self.modes.iter().rev().find_map(|mode| match mode {
-            Mode::Str(quote) | Mode::Field { quote, .. } | Mode::Spec { quote, .. } => Some(*quote),
+        let innermost_string = self.modes.last().map(|mode| match mode {
+            Mode::Str(quote) | Mode::Field { quote, .. } | Mode::Spec { quote, .. } => *quote,
         });
         if let Some(quote) = innermost_string {
             let kind = if quote.triple {
@@ -300,13 +308,22 @@ impl<'t> Scanner<'t> {
     }
 
     /// The logical line ends: remember whether it opens a block.
+    /// Only a compound statement ends with `:` (`els:` is not one, whatever tree-sitter makes
+    /// of it), and no statement ends with `=`.
     fn end_logical_line(&mut self) {
         let line = std::mem::take(&mut self.line);
+        if let Some(at) = line.dangling_equals {
+            self.parser_error(at, "invalid syntax");
+        }
         if line.tokens > 0 && line.ends_with_colon {
+            let label = self.label(&line);
+            if label.is_none() {
+                self.parser_error(line.colon_end - 1, "invalid syntax");
+            }
             self.header = Some(Header {
                 start: line.first_token,
                 colon_end: line.colon_end,
-                label: self.label(&line),
+                label,
             });
         }
     }
@@ -339,6 +356,7 @@ impl<'t> Scanner<'t> {
             *slot = word;
         }
         self.line.tokens += 1;
+        self.line.dangling_equals = None;
         self.line.ends_with_colon = colon && self.brackets.is_empty();
         if self.line.ends_with_colon {
             self.line.colon_end = self.pos;
@@ -439,6 +457,9 @@ impl<'t> Scanner<'t> {
                 // An operator; multi-byte ones (`->`, `**=`) take several turns, which is the same.
                 self.pos += 1;
                 self.token(start, None, false);
+                if byte == b'=' && self.modes.is_empty() {
+                    self.line.dangling_equals = Some(start);
+                }
             }
         }
         Ok(())
@@ -495,6 +516,7 @@ impl<'t> Scanner<'t> {
             triple,
             formatted: prefix.iter().any(|b| b"fFtT".contains(b)),
             bytes: prefix.iter().any(|b| b"bB".contains(b)),
+            raw: prefix.iter().any(|b| b"rR".contains(b)),
             start: at - prefix.len(),
         };
         self.pos = at + if triple { 3 } else { 1 };
@@ -514,10 +536,21 @@ impl<'t> Scanner<'t> {
         let at = self.pos;
         match self.bytes[at] {
             b'\\' => {
+                if !quote.raw {
+                    self.check_escape(quote, at);
+                }
                 let next = self.newline_at(at + 1).max(1);
                 let brace = quote.formatted && matches!(self.byte(at + 1), Some(b'{' | b'}'));
-                // `\{` in an f-string still opens a field.
-                self.pos += if brace { 1 } else { 1 + next };
+                let named = !quote.raw && self.bytes[at + 1..].starts_with(b"N{");
+                self.pos += if named {
+                    // `\N{DASH}`: its braces are no field.
+                    memchr::memchr(b'}', &self.bytes[at..]).map_or(2, |end| end + 1)
+                } else if brace {
+                    // `\{` in an f-string still opens a field.
+                    1
+                } else {
+                    1 + next
+                };
             }
             b'\n' | b'\r' if !quote.triple => {
                 return Err(SyntaxError::new(
@@ -554,6 +587,38 @@ impl<'t> Scanner<'t> {
             _ => self.pos += 1,
         }
         Ok(())
+    }
+
+    /// `\x`, `\u`, `\U` and `\N{...}` escapes must be complete (`\u` and `\N` only in text
+    /// strings): CPython refuses the literal otherwise.
+    fn check_escape(&mut self, quote: Quote, at: usize) {
+        let hex = |n: usize| (1..=n).all(|i| self.byte(at + 1 + i).is_some_and(is_hex));
+        let complete = match self.byte(at + 1) {
+            Some(b'x') => hex(2),
+            Some(b'u') if !quote.bytes => hex(4),
+            Some(b'U') if !quote.bytes => hex(8),
+            Some(b'N') if !quote.bytes => {
+                self.byte(at + 2) == Some(b'{')
+                    && self.bytes[at + 2..]
+                        .iter()
+                        .take_while(|b| !matches!(b, b'\n' | b'\r'))
+                        .any(|b| *b == b'}')
+            }
+            _ => true,
+        };
+        if !complete {
+            let escape = &self.text[at..at + 2];
+            let reason = if quote.bytes {
+                format!("(value error) invalid {escape} escape")
+            } else {
+                format!(
+                    "(unicode error) 'unicodeescape' codec can't decode bytes: truncated {escape} escape"
+                )
+            };
+            if self.parser_error.is_none() {
+                self.parser_error = Some(SyntaxError::new(at, reason));
+            }
+        }
     }
 
     fn open_field(&mut self, quote: Quote, at: usize) {
@@ -789,6 +854,16 @@ mod tests {
             "expected an indented block after class definition on line 1"
         );
         assert_clean("if x: y = 1\nz = 2\nclass A: pass\n");
+        assert_eq!(
+            parser_error("x = 1\nobj.n = \nobj.m = 2\n"),
+            Some((2, "invalid syntax".to_owned()))
+        );
+        assert_clean("x = (a ==\n  b)\ny = 1 if a else \\\n  2\n");
+        // Only a compound statement ends with `:`.
+        assert_eq!(
+            parser_error("if a:\n    pass\nels:\n    pass\n"),
+            Some((3, "invalid syntax".to_owned()))
+        );
         assert_clean("d = {\n  'a': 1,\n        'b': x[1:],\n 'c': 3}\n");
     }
 
@@ -877,6 +952,7 @@ mod tests {
         assert_clean("s = f'{x!r:>{width}} {{literal}} {y:{a}.{b}}' + f'{ {\"a\": 1}[\"a\"] }'\n");
         assert_clean("s = f'{f\"{x}\"}' + f'{(lambda: 1)()}' + f'{x=}' + f'{a != b}'\n");
         assert_clean("s = f'''\n{\n  x\n}\n'''\n");
+        assert_clean("s = f'\\N{EM DASH} {x}' + f'\\{x}'\n");
         // Python 3.12 lets a field hold the f-string's own quote.
         assert_clean("s = f\"{d[\"k\"]}\" + f\"{'\\n'.join(x)}\"\n");
         assert_eq!(
@@ -913,6 +989,18 @@ mod tests {
         assert_eq!(
             parser_error("x = b'\u{e9}'\n").unwrap().1,
             "bytes can only contain ASCII literal characters"
+        );
+        for text in [
+            "x = '\\u12'\n",
+            "x = '\\xZ'\n",
+            "x = b'\\x1'\n",
+            "x = '\\N'\n",
+            "x = f'{a}\\U1234'\n",
+        ] {
+            assert!(parser_error(text).unwrap().1.contains("escape"), "{text:?}");
+        }
+        assert_clean(
+            "x = ['\\u00e9\\xff\\U0001F600\\N{EM DASH}', b'\\u12\\N', r'\\u', rb'\\x', '\\q']\n",
         );
         // Keywords may touch a string.
         assert_clean("x = 'a' if'b'else'c'\ny = 'a'in'abc'\n");

@@ -212,18 +212,18 @@ impl<'t> Walker<'t> {
                     )
                 });
                 if !handled {
-                    let at = node.child_by_field_name("body").map_or(start, |b| b.end_byte());
+                    let at = node
+                        .child_by_field_name("body")
+                        .map_or(start, |b| b.end_byte());
                     self.parser(at, "expected 'except' or 'finally' block".to_owned());
                 }
             }
-            kinds::EXCEPT_CLAUSE => {
-                if has_comma(node, scratch) {
-                    let at = node.named_child(0).map_or(start, |n| n.start_byte());
-                    self.parser(
-                        at,
-                        "multiple exception types must be parenthesized".to_owned(),
-                    );
-                }
+            kinds::EXCEPT_CLAUSE if has_comma(node, scratch) => {
+                let at = node.named_child(0).map_or(start, |n| n.start_byte());
+                self.parser(
+                    at,
+                    "multiple exception types must be parenthesized".to_owned(),
+                );
             }
             kinds::RAISE_STATEMENT => {
                 let list = node
@@ -292,18 +292,18 @@ impl<'t> Walker<'t> {
             }),
             kinds::CLASS_DEFINITION => self.enter(node, ScopeKind::Class),
             kinds::FOR_STATEMENT | kinds::WHILE_STATEMENT => self.enter(node, ScopeKind::Loop),
-            kinds::RETURN_STATEMENT => {
-                if !matches!(self.function(start), Some(ScopeKind::Function { .. })) {
-                    self.compiler(start, "'return' outside function".to_owned());
-                }
+            kinds::RETURN_STATEMENT
+                if !matches!(self.function(start), Some(ScopeKind::Function { .. })) =>
+            {
+                self.compiler(start, "'return' outside function".to_owned());
             }
-            kinds::YIELD => {
+            kinds::YIELD
                 if !matches!(
                     self.function(start),
                     Some(ScopeKind::Function { .. } | ScopeKind::Lambda | ScopeKind::Comprehension)
-                ) {
-                    self.compiler(start, "'yield' outside function".to_owned());
-                }
+                ) =>
+            {
+                self.compiler(start, "'yield' outside function".to_owned());
             }
             kinds::AWAIT => match self.function(start) {
                 Some(ScopeKind::Function { is_async: true } | ScopeKind::Comprehension) => {}
