@@ -168,11 +168,12 @@ impl CacheReusedDataframe {
             frame.name,
             places.join(", ")
         );
-        let evidence = Evidence::Proven(format!(
+        let rerun = format!(
             "each pass runs {} at line {} again",
             costly.kind.describe(),
             ctx.line(costly.at)
-        ));
+        );
+        let evidence = Evidence::Proven(rerun);
         let mut edits = self.cache_edits(ctx, frame);
         if !edits.is_empty()
             && let Some(edit) = self.unpersist_edit(ctx, id, frame)

@@ -6,27 +6,17 @@
 
 use sparkfix_syntax::views::Argument;
 
+use super::adaptive::Adaptive;
 use super::partition_output_by_date::PartitionOutputByDate;
 use super::{Rule, RuleContext};
 use crate::diagnostic::{Diagnostic, Evidence};
 use crate::edits::append_method_call;
 use crate::model::{Shape, Write};
-use crate::settings::SparkVersion;
 
 pub struct ControlOutputFiles;
 
 /// Spark's default `spark.sql.shuffle.partitions`.
 const DEFAULT_SHUFFLE_PARTITIONS: &str = "200";
-
-/// What Adaptive Query Execution does for this file, and why.
-struct Adaptive {
-    /// AQE merges small post-shuffle partitions.
-    coalesces: bool,
-    /// `hint("rebalance")` is available (Spark 3.2 or newer with AQE on).
-    rebalance: bool,
-    /// Why AQE is off, for messages.
-    off_because: String,
-}
 
 impl Rule for ControlOutputFiles {
     fn code(&self) -> &'static str {
@@ -41,7 +31,7 @@ impl Rule for ControlOutputFiles {
         if ctx.model.writes.is_empty() {
             return;
         }
-        let adaptive = adaptive(ctx);
+        let adaptive = Adaptive::of(ctx);
         let files = ctx
             .parameter(self, "output_files")
             .as_integer()
@@ -179,45 +169,6 @@ impl Rule for ControlOutputFiles {
 
 fn range(write: &Write<'_>) -> std::ops::Range<usize> {
     write.terminal.syntax().range()
-}
-
-/// Whether AQE is on for the file: an explicit `spark.sql.adaptive.enabled` (or its
-/// `coalescePartitions.enabled`) setting in the code, else the target version's default.
-fn adaptive(ctx: &RuleContext<'_, '_>) -> Adaptive {
-    let target = ctx.settings.target_spark;
-    let modern = target >= SparkVersion::new(3, 2);
-    let setting = |key: &str| ctx.model.setting(key);
-    let (enabled, off_because) = match setting("spark.sql.adaptive.enabled") {
-        Some(s) if s.is_false() => (
-            false,
-            format!("AQE turned off at line {}", ctx.line(s.node.start())),
-        ),
-        Some(_) => (true, String::new()),
-        None if modern => (true, String::new()),
-        None => (
-            false,
-            format!("Spark {target}: AQE is off by default before 3.2"),
-        ),
-    };
-    let coalescing_off = setting("spark.sql.adaptive.coalescePartitions.enabled")
-        .filter(|s| s.is_false())
-        .map(|s| {
-            format!(
-                "AQE partition coalescing turned off at line {}",
-                ctx.line(s.node.start())
-            )
-        });
-    let coalesces = enabled && coalescing_off.is_none();
-    Adaptive {
-        coalesces,
-        rebalance: modern && enabled,
-        off_because: if enabled {
-            coalescing_off
-                .unwrap_or_else(|| format!("Spark {target} without `hint(\"rebalance\")`"))
-        } else {
-            off_because
-        },
-    }
 }
 
 /// Whether every partition column is a string naming a column that holds one literal value.

@@ -1,6 +1,7 @@
 //! The rule registry and what every rule receives: the parsed file, its Spark model, the
 //! settings and the rule's own metadata.
 
+mod adaptive;
 mod broadcast_small_table;
 mod cache_reused_dataframe;
 mod control_output_files;

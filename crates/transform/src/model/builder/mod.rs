@@ -4,24 +4,25 @@
 mod columns_flow;
 mod control_flow;
 mod cost_flow;
+mod functions;
 mod layout_flow;
 mod records;
+mod scopes;
 mod size_flow;
 mod value;
 
-use std::collections::HashMap;
-
 use sparkfix_syntax::SyntaxNode;
-use sparkfix_syntax::views::{Argument, Block, Call, Chain, FunctionDef, Link, Parameter, Stmt};
+use sparkfix_syntax::views::{Block, Call, Chain, Link, Stmt};
 
 use self::columns_flow::{columns_after, constants_after};
 use self::cost_flow::{format_argument, recompute_after};
+use self::functions::{FunctionFrame, FunctionSummary};
 use self::layout_flow::layout_after;
+use self::scopes::{Binding, Scope};
 use self::size_flow::{hinted_frame, is_broadcast_hint_call, size_after};
-use self::value::{Value, extend_unique};
-use super::cost::{Pass, pass_of};
+use self::value::{Reads, Value, extend_unique};
+use super::cost::pass_of;
 use super::layout::Layout;
-use super::lineage;
 use super::size::{SizeFacts, Source};
 use super::spark_api::{self, Step, Ty};
 use super::{
@@ -34,65 +35,6 @@ use super::{
 const MAX_DEPTH: usize = 200;
 
 /// What a name is bound to in a scope.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Binding<'t> {
-    Value {
-        ty: Ty,
-        frame: Option<FrameId>,
-    },
-    Function(usize),
-    /// A string literal (a path, table name or format constant).
-    Text(SyntaxNode<'t>),
-    /// A class of this file: its body's scope holds its attributes.
-    Class(ScopeId),
-    /// An imported module (`import a.b as m`: `a.b`) or name (`from a.b import n`: `a.b`, `n`).
-    Import {
-        module: &'t str,
-        name: Option<&'t str>,
-    },
-}
-
-impl<'t> Binding<'t> {
-    /// A name sparkfix knows nothing about (an import, a class, a loop variable...).
-    const UNKNOWN: Binding<'t> = Binding::Value {
-        ty: Ty::Unknown,
-        frame: None,
-    };
-}
-
-#[derive(Debug, Default)]
-struct Scope<'t> {
-    parent: Option<ScopeId>,
-    /// Class bodies are skipped when a nested function looks a name up.
-    is_class: bool,
-    names: HashMap<&'t str, Binding<'t>>,
-}
-
-/// What a call of a function of this file does with its arguments.
-#[derive(Debug, Clone, Default)]
-struct FunctionSummary {
-    /// For each positional parameter: unconditional action runs on it inside the function.
-    param_actions: Vec<u32>,
-    /// For each positional parameter: whether the function lets it escape.
-    param_escapes: Vec<bool>,
-    /// The function returns a DataFrame whatever its arguments are.
-    returns_frame: bool,
-    /// The layout of every DataFrame it returns, when they agree and none comes from a
-    /// parameter.
-    returns_layout: Option<Layout>,
-    /// Every DataFrame it returns is built from rows written in the program.
-    returns_literal: bool,
-    /// Parameters whose DataFrame the returned value is computed from.
-    returns_params: Vec<usize>,
-}
-
-/// The function being analysed, to collect what it returns.
-struct FunctionFrame<'t> {
-    params: Vec<Option<FrameId>>,
-    returned: Vec<Value<'t>>,
-    first_action: usize,
-}
-
 pub(super) struct Builder<'t> {
     frames: Vec<Frame<'t>>,
     actions: Vec<Action<'t>>,
@@ -356,256 +298,6 @@ impl<'t> Builder<'t> {
         let id = FrameId(self.frames.len() as u32);
         self.frames.push(frame);
         id
-    }
-
-    fn bind_unknown(&mut self, target: SyntaxNode<'t>) {
-        for name in target.target_names() {
-            self.bind(name, Binding::UNKNOWN);
-        }
-    }
-
-    fn bind(&mut self, name: &'t str, binding: Binding<'t>) {
-        self.scopes[self.scope.0 as usize]
-            .names
-            .insert(name, binding);
-    }
-
-    fn lookup(&self, name: &str) -> Option<(Binding<'t>, ScopeId)> {
-        let mut scope = Some(self.scope);
-        let mut first = true;
-        while let Some(id) = scope {
-            let data = &self.scopes[id.0 as usize];
-            if (first || !data.is_class)
-                && let Some(binding) = data.names.get(name)
-            {
-                return Some((*binding, id));
-            }
-            first = false;
-            scope = data.parent;
-        }
-        None
-    }
-
-    /// Whether the annotation `annotation` names pyspark's class `class` (`DataFrame`,
-    /// `SparkSession`) as the file imports it: `DataFrame` from `pyspark.sql`, `sql.DataFrame`,
-    /// `pyspark.sql.DataFrame`. A bare name that nothing binds counts (a notebook, a star
-    /// import); `pd.DataFrame` or a `DataFrame` imported from pandas does not.
-    fn names_spark_class(&self, annotation: &str, class: &str) -> bool {
-        let (qualifier, last) = match annotation.rsplit_once('.') {
-            Some((qualifier, last)) => (Some(qualifier.trim()), last.trim()),
-            None => (None, annotation.trim()),
-        };
-        if last != class {
-            return false;
-        }
-        let Some(qualifier) = qualifier else {
-            return match self.lookup(class) {
-                None => true,
-                Some((Binding::Import { module, .. }, _)) => is_spark_sql_module(module),
-                Some((Binding::Value { ty, .. }, _)) => ty == Ty::SessionClass,
-                Some(_) => false,
-            };
-        };
-        let (first, rest) = qualifier.split_once('.').unwrap_or((qualifier, ""));
-        let path = match self.lookup(first) {
-            Some((Binding::Import { module, name }, _)) => {
-                let mut path = module.to_owned();
-                if let Some(name) = name {
-                    path.push('.');
-                    path.push_str(name);
-                }
-                if !rest.is_empty() {
-                    path.push('.');
-                    path.push_str(rest);
-                }
-                path
-            }
-            _ => qualifier.to_owned(),
-        };
-        is_spark_sql_module(&path)
-    }
-
-    fn enter_scope(&mut self, is_class: bool) -> ScopeId {
-        let outer = self.scope;
-        self.scopes.push(Scope {
-            parent: Some(outer),
-            is_class,
-            names: HashMap::new(),
-        });
-        self.scope = ScopeId(self.scopes.len() as u32 - 1);
-        outer
-    }
-
-    // ----- functions -----
-
-    fn function_definition(&mut self, def: FunctionDef<'t>) -> usize {
-        let outer_scope = self.enter_scope(false);
-        let outer_runs = std::mem::replace(&mut self.runs, Runs::Once);
-        let outer_loops = std::mem::replace(&mut self.loop_depth, 0);
-        let outer_block = self.block;
-        let body = def.body();
-        self.block = body.map(|b| b.syntax());
-        let mut params = Vec::new();
-        for (index, param) in def.parameters().into_iter().enumerate() {
-            let frame = self.parameter(def, index, param);
-            params.push(frame);
-        }
-        let outer_function = self.function.replace(FunctionFrame {
-            params,
-            returned: Vec::new(),
-            first_action: self.actions.len(),
-        });
-        if let Some(body) = body {
-            self.block(body);
-        }
-        let function = std::mem::replace(&mut self.function, outer_function).expect("set above");
-        let summary = self.summarize(def, &function);
-        self.runs = outer_runs;
-        self.loop_depth = outer_loops;
-        self.block = outer_block;
-        self.scope = outer_scope;
-        self.summaries.push(summary);
-        self.summaries.len() - 1
-    }
-
-    fn parameter(
-        &mut self,
-        def: FunctionDef<'t>,
-        index: usize,
-        param: Parameter<'t>,
-    ) -> Option<FrameId> {
-        let annotation = param.annotation.map(|a| a.text().trim_matches(['"', '\'']));
-        let is_frame_annotation =
-            annotation.is_some_and(|a| self.names_spark_class(a, "DataFrame"));
-        let is_self = index == 0 && (param.name == "self" || param.name == "cls");
-        if param.is_variadic || is_self {
-            self.bind(param.name, Binding::UNKNOWN);
-            return None;
-        }
-        if annotation.is_some_and(|a| self.names_spark_class(a, "SparkSession"))
-            || (annotation.is_none() && spark_api::SESSION_NAMES.contains(&param.name))
-        {
-            self.bind(
-                param.name,
-                Binding::Value {
-                    ty: Ty::Session,
-                    frame: None,
-                },
-            );
-            return None;
-        }
-        if !is_frame_annotation && annotation.is_some() {
-            self.bind(param.name, Binding::UNKNOWN);
-            return None;
-        }
-        let id = self.new_frame(Frame {
-            name: param.name,
-            scope: self.scope,
-            origin: FrameOrigin::Parameter {
-                function: def,
-                parameter: param.node,
-            },
-            block: self.block,
-            parents: Vec::new(),
-            streaming: false,
-            cached: false,
-            alias: false,
-            literal: false,
-            escapes: false,
-            returned: false,
-            assumed: !is_frame_annotation,
-            hinted: false,
-            size: Some(SizeFacts::of_parameter().named(param.name)),
-            layout: Layout::UNKNOWN,
-            columns: Vec::new(),
-            constant_columns: Vec::new(),
-            recompute: Default::default(),
-            reads: Vec::new(),
-            loop_depth: 0,
-        });
-        self.bind(
-            param.name,
-            Binding::Value {
-                ty: Ty::DataFrame,
-                frame: Some(id),
-            },
-        );
-        Some(id)
-    }
-
-    fn summarize(&self, def: FunctionDef<'t>, function: &FunctionFrame<'t>) -> FunctionSummary {
-        let own_actions = &self.actions[function.first_action..];
-        let mut summary = FunctionSummary::default();
-        for param in &function.params {
-            let (runs, escapes) = match param {
-                Some(frame) => {
-                    let reached = self.frames_reaching(*frame);
-                    let param = &self.frames[frame.0 as usize];
-                    let runs = own_actions
-                        .iter()
-                        .filter(|a| a.frames.iter().any(|f| reached.contains(f)))
-                        .map(|a| a.passes_over(param))
-                        .sum();
-                    (
-                        runs,
-                        reached.iter().any(|f| self.frames[f.0 as usize].escapes),
-                    )
-                }
-                None => (0, true),
-            };
-            summary.param_actions.push(runs);
-            summary.param_escapes.push(escapes);
-        }
-        let annotated = def.return_annotation().is_some_and(|a| {
-            self.names_spark_class(a.text().trim_matches(['"', '\'']), "DataFrame")
-        });
-        let mut layouts = Vec::new();
-        let mut literals = Vec::new();
-        for value in &function.returned {
-            if !value.ty.is_frame() {
-                continue;
-            }
-            let roots = lineage::with_ancestors(&self.frames, &value.frames);
-            let from_params: Vec<usize> = function
-                .params
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.is_some_and(|p| roots.contains(&p)))
-                .map(|(i, _)| i)
-                .collect();
-            let proven = value.frames.is_empty()
-                || value
-                    .frames
-                    .iter()
-                    .any(|f| !self.frames[f.0 as usize].assumed);
-            summary.returns_frame |= proven && value.ty == Ty::DataFrame;
-            let layout = if from_params.is_empty() {
-                value.layout
-            } else {
-                Layout::UNKNOWN
-            };
-            layouts.push(layout);
-            literals.push(value.literal && from_params.is_empty());
-            summary.returns_params.extend(from_params);
-        }
-        summary.returns_literal = !literals.is_empty() && literals.iter().all(|l| *l);
-        summary.returns_layout = match layouts.split_first() {
-            Some((first, rest)) if rest.iter().all(|l| l == first) => Some(*first),
-            _ => None,
-        };
-        summary.returns_frame |= annotated;
-        summary
-    }
-
-    /// `frame` and every frame computed from it so far.
-    fn frames_reaching(&self, frame: FrameId) -> Vec<FrameId> {
-        let mut reached = vec![frame];
-        for (index, candidate) in self.frames.iter().enumerate().skip(frame.0 as usize + 1) {
-            if candidate.parents.iter().any(|p| reached.contains(p)) {
-                reached.push(FrameId(index as u32));
-            }
-        }
-        reached
     }
 
     // ----- expressions -----
@@ -958,61 +650,6 @@ impl<'t> Builder<'t> {
         }
     }
 
-    fn call_summary(
-        &mut self,
-        call: Call<'t>,
-        name: &'t str,
-        index: usize,
-        args: &[Value<'t>],
-    ) -> Value<'t> {
-        let summary = self.summaries[index].clone();
-        let positional: Vec<(usize, &Value<'t>)> = call
-            .arguments()
-            .all()
-            .iter()
-            .zip(args)
-            .filter(|(a, _)| matches!(a, Argument::Positional(_)))
-            .map(|(_, v)| v)
-            .enumerate()
-            .collect();
-        let mut result = Value::default();
-        for (position, value) in &positional {
-            if !value.ty.is_frame() {
-                continue;
-            }
-            let runs = summary.param_actions.get(*position).copied().unwrap_or(0);
-            if runs > 0 {
-                self.record_action(name, call.syntax(), value.frames.clone(), runs, Pass::Full);
-            }
-            if summary
-                .param_escapes
-                .get(*position)
-                .copied()
-                .unwrap_or(true)
-            {
-                self.escape_if_frame(value, false);
-            }
-            if summary.returns_params.contains(position) && value.ty == Ty::DataFrame {
-                result.ty = Ty::DataFrame;
-                extend_unique(&mut result.frames, &value.frames);
-            }
-        }
-        // Keyword and splat arguments are not matched to parameters: not followed.
-        for (argument, value) in call.arguments().all().iter().zip(args) {
-            if !matches!(argument, Argument::Positional(_)) {
-                self.escape_if_frame(value, false);
-            }
-        }
-        if summary.returns_frame {
-            result.ty = Ty::DataFrame;
-        }
-        if result.ty == Ty::DataFrame {
-            result.layout = summary.returns_layout.unwrap_or(Layout::UNKNOWN);
-            result.literal = summary.returns_literal && result.frames.is_empty();
-        }
-        result
-    }
-
     fn eval_arguments(&mut self, call: Call<'t>) -> Vec<Value<'t>> {
         // A plain loop: iterator adapters add stack frames to every level of nested calls.
         let arguments = call.arguments().all();
@@ -1075,7 +712,7 @@ impl<'t> Builder<'t> {
 }
 
 /// A frame's known reads as a value's.
-fn known_reads(reads: &[Source]) -> Option<Box<Vec<Source>>> {
+fn known_reads(reads: &[Source]) -> Reads {
     (!reads.is_empty()).then(|| Box::new(reads.to_vec()))
 }
 
@@ -1086,7 +723,7 @@ fn reads_after(
     size: Option<&SizeFacts<'_>>,
     args: &[Value<'_>],
     ty: Ty,
-) -> Option<Box<Vec<Source>>> {
+) -> Reads {
     if !(ty.is_frame() || matches!(ty, Ty::Grouped | Ty::Writer | Ty::FrameFunctions)) {
         return None;
     }

@@ -43,13 +43,17 @@ pub(super) struct Value<'t> {
     /// What recomputing it costs.
     pub(super) recompute: Recompute,
     /// The paths and tables its lineage reads, as far as the code spells them.
-    pub(super) reads: Option<Box<Vec<Source>>>,
+    pub(super) reads: Reads,
     /// For a `DataFrameReader`: the format its `format(..)` names (`Unknown` when the name
     /// cannot be resolved); `None` when no format was given.
     pub(super) read_format: Option<DataFormat>,
     /// For a `DataFrameWriter`: the write so far.
     pub(super) writer: Option<Box<WriterChain<'t>>>,
 }
+
+/// Paths and tables read, boxed like [`Columns`] so that a value stays small (one pointer) on
+/// deeply nested input.
+pub(super) type Reads = Option<Box<Vec<Source>>>;
 
 /// A writer chain being evaluated: the DataFrame before `.write` and the builder calls so far.
 #[derive(Debug, Clone)]
