@@ -8,9 +8,6 @@ pub enum CostlyKind {
     Join,
     /// An exchange: an aggregation, `distinct`, a window, a repartition.
     Shuffle,
-    /// A global sort: a full pass for a write, but a limited action over it takes the top rows
-    /// without a shuffle.
-    Sort,
     /// A row-format file read (CSV, JSON, text...): every byte is parsed, no column pruning.
     RowSource,
     /// A read from a database, warehouse or service.
@@ -24,7 +21,6 @@ impl CostlyKind {
         match self {
             CostlyKind::Join => "a join",
             CostlyKind::Shuffle => "a shuffle",
-            CostlyKind::Sort => "a sort",
             CostlyKind::RowSource => "a row-format read",
             CostlyKind::RemoteSource => "a read from an external system",
             CostlyKind::SqlQuery => "a SQL join or aggregation",
@@ -51,6 +47,10 @@ pub struct Recompute {
     /// An exchange stands in the lineage (a join, an aggregation, a window, a SQL join): even a
     /// limited action runs it in full first.
     pub shuffles: bool,
+    /// A global sort stands in the lineage: a limited action over it reads every input row (a
+    /// top-N, without the sort's shuffle). A sort alone does not make a lineage worth caching:
+    /// the cache would run the whole sort where the limited actions only take the top rows.
+    pub sorts: bool,
 }
 
 impl Recompute {
@@ -64,6 +64,16 @@ impl Recompute {
                     kind,
                     CostlyKind::Join | CostlyKind::Shuffle | CostlyKind::SqlQuery
                 ),
+            sorts: self.sorts,
+        }
+    }
+
+    /// The lineage after a global sort (`orderBy`, `sort`).
+    pub fn sorted(self) -> Recompute {
+        Recompute {
+            columnar_scan: false,
+            sorts: true,
+            ..self
         }
     }
 
@@ -72,15 +82,18 @@ impl Recompute {
         let mut costly = None;
         let mut columnar_scan = true;
         let mut shuffles = false;
+        let mut sorts = false;
         for input in inputs {
             costly = costly.or(input.costly);
             columnar_scan &= input.columnar_scan;
             shuffles |= input.shuffles;
+            sorts |= input.sorts;
         }
         Recompute {
             costly,
             columnar_scan: columnar_scan && costly.is_none(),
             shuffles,
+            sorts,
         }
     }
 
@@ -90,6 +103,7 @@ impl Recompute {
         let mut costly: Option<Option<Costly>> = None;
         let mut columnar_scan = true;
         let mut shuffles = true;
+        let mut sorts = true;
         for input in inputs {
             costly = Some(match costly {
                 None => input.costly,
@@ -97,11 +111,13 @@ impl Recompute {
             });
             columnar_scan &= input.columnar_scan;
             shuffles &= input.shuffles;
+            sorts &= input.sorts;
         }
         Recompute {
             costly: costly.flatten(),
             columnar_scan,
             shuffles,
+            sorts,
         }
     }
 }
@@ -113,7 +129,7 @@ pub enum Pass {
     /// anything but a columnar scan, and limited actions on a lineage with a shuffle.
     Full,
     /// A few partitions: `show`, `take`, `head`, `first`, `isEmpty`, `display` on a lineage
-    /// without a shuffle.
+    /// without a shuffle or a sort.
     Limited,
     /// `count()` on a columnar scan: metadata or one column.
     MetadataLight,
@@ -126,7 +142,7 @@ const LIMITED_ACTIONS: &[&str] = &["show", "take", "head", "first", "isEmpty", "
 pub fn pass_of(method: &str, recompute: Recompute) -> Pass {
     if method == "count" && recompute.columnar_scan {
         Pass::MetadataLight
-    } else if LIMITED_ACTIONS.contains(&method) && !recompute.shuffles {
+    } else if LIMITED_ACTIONS.contains(&method) && !recompute.shuffles && !recompute.sorts {
         Pass::Limited
     } else {
         Pass::Full
@@ -141,6 +157,7 @@ mod tests {
         costly: None,
         columnar_scan: true,
         shuffles: false,
+        sorts: false,
     };
 
     #[test]
@@ -157,10 +174,10 @@ mod tests {
         // The first costly step is the read; the aggregation after it still shuffles.
         let aggregated = csv.with(CostlyKind::Shuffle, 9);
         assert_eq!(pass_of("show", aggregated), Pass::Full);
-        // `show()` of a sorted scan takes the top rows: no shuffle.
-        let sorted = SCAN.with(CostlyKind::Sort, 3);
-        assert_eq!(pass_of("show", sorted), Pass::Limited);
-        assert_eq!(pass_of("collect", sorted), Pass::Full);
+        // `first()` of a sorted scan reads every row (a top-N), but a sort alone is not costly.
+        let sorted = SCAN.sorted();
+        assert_eq!(pass_of("first", sorted), Pass::Full);
+        assert_eq!(sorted.costly, None);
     }
 
     #[test]

@@ -89,16 +89,7 @@ pub(super) fn columns_after<'t>(
                 }
                 columns
             }
-            _ if spark_api::keeps_partitions(name)
-                || spark_api::is_shuffling(name)
-                || spark_api::is_union(name)
-                || matches!(
-                    name,
-                    "hint" | "coalesce" | "repartition" | "repartitionByRange" | "limit"
-                ) =>
-            {
-                known()
-            }
+            _ if keeps_columns(name) || spark_api::is_union(name) => known(),
             _ => return None,
         },
         _ => return None,
@@ -111,6 +102,17 @@ pub(super) fn columns_after<'t>(
         fresh
     });
     (!result.is_empty()).then(|| Box::new(result))
+}
+
+/// Whether `.name(..)` keeps every column as it is: row-wise steps that name no column,
+/// deduplication, sorts, hints, repartitioning and limits.
+fn keeps_columns(name: &str) -> bool {
+    spark_api::keeps_partitions(name)
+        || spark_api::is_shuffling(name)
+        || matches!(
+            name,
+            "hint" | "coalesce" | "repartition" | "repartitionByRange" | "limit"
+        )
 }
 
 /// The column name each argument gives, when the code spells it: `"x"`, `col("x")`,
@@ -271,15 +273,8 @@ pub(super) fn constants_after<'t>(
                 }
                 constants
             }
-            _ if spark_api::keeps_partitions(name)
-                || spark_api::is_shuffling(name)
-                || matches!(
-                    name,
-                    "hint" | "coalesce" | "repartition" | "repartitionByRange" | "limit"
-                ) =>
-            {
-                known()
-            }
+            // A union may bring another value from the other side: not constant any more.
+            _ if keeps_columns(name) => known(),
             _ => return None,
         },
         (Ty::DataFrame, Ty::Writer | Ty::FrameFunctions) => known(),

@@ -85,7 +85,7 @@ fn frame_method(receiver: &Value<'_>, link: &Link<'_>, args: &[Value<'_>]) -> Re
         "join" | "lateralJoin" | "crossJoin" => Recompute::any(inputs()).with(CostlyKind::Join, at),
         _ if spark_api::is_union(name) => Recompute::any(inputs()),
         "repartition" | "repartitionByRange" => receiver.recompute.with(CostlyKind::Shuffle, at),
-        "orderBy" | "sort" => receiver.recompute.with(CostlyKind::Sort, at),
+        "orderBy" | "sort" => receiver.recompute.sorted(),
         _ if spark_api::is_shuffling(name) => receiver.recompute.with(CostlyKind::Shuffle, at),
         _ if spark_api::keeps_partitions(name) => match link.call {
             Some(call) if has_window(call.arguments().syntax()) => {
@@ -135,5 +135,6 @@ fn columnar_scan() -> Recompute {
         costly: None,
         columnar_scan: true,
         shuffles: false,
+        sorts: false,
     }
 }
