@@ -464,7 +464,15 @@ impl<'t> Builder<'t> {
                 let literal = if value.ty == Ty::Session {
                     spark_api::is_literal_source(link.name)
                 } else {
-                    value.literal && args.iter().all(|a| !a.ty.is_frame() || a.literal)
+                    // A union or join with a value not known to be literal rows (another
+                    // frame, a loop variable, a helper's result) is not literal any more.
+                    let combines = spark_api::is_union(link.name)
+                        || matches!(link.name, "join" | "crossJoin" | "lateralJoin");
+                    value.literal
+                        && args
+                            .iter()
+                            .enumerate()
+                            .all(|(i, a)| a.literal || !(a.ty.is_frame() || combines && i == 0))
                 };
                 let cached = value.cached && ty.is_frame();
                 value = Value {
