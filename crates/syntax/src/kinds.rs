@@ -31,6 +31,7 @@ pub const CASE_CLAUSE: &str = "case_clause";
 pub const FUNCTION_DEFINITION: &str = "function_definition";
 pub const CLASS_DEFINITION: &str = "class_definition";
 pub const DECORATED_DEFINITION: &str = "decorated_definition";
+pub const DECORATOR: &str = "decorator";
 
 pub const IDENTIFIER: &str = "identifier";
 pub const ATTRIBUTE: &str = "attribute";

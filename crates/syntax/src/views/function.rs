@@ -36,6 +36,23 @@ impl<'t> FunctionDef<'t> {
         self.node.field("name").map_or("", |n| n.text())
     }
 
+    /// The decorators' expressions, in order: `udf` for `@udf`, `F.udf(returnType=..)` for
+    /// `@F.udf(returnType=..)`.
+    pub fn decorators(&self) -> Vec<SyntaxNode<'t>> {
+        let Some(parent) = self
+            .node
+            .parent()
+            .filter(|p| p.is(kinds::DECORATED_DEFINITION))
+        else {
+            return Vec::new();
+        };
+        parent
+            .children()
+            .filter(|c| c.is(kinds::DECORATOR))
+            .filter_map(|decorator| decorator.children().next())
+            .collect()
+    }
+
     pub fn return_annotation(&self) -> Option<SyntaxNode<'t>> {
         self.node.field("return_type")
     }

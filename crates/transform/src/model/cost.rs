@@ -14,6 +14,8 @@ pub enum CostlyKind {
     RemoteSource,
     /// A SQL query that joins or aggregates.
     SqlQuery,
+    /// A Python UDF: every row goes through a Python worker.
+    Udf,
 }
 
 impl CostlyKind {
@@ -24,6 +26,7 @@ impl CostlyKind {
             CostlyKind::RowSource => "a row-format read",
             CostlyKind::RemoteSource => "a read from an external system",
             CostlyKind::SqlQuery => "a SQL join or aggregation",
+            CostlyKind::Udf => "a Python UDF",
         }
     }
 }

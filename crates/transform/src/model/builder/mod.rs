@@ -9,6 +9,7 @@ mod layout_flow;
 mod records;
 mod scopes;
 mod size_flow;
+mod udf;
 mod value;
 
 use sparkfix_syntax::SyntaxNode;
@@ -21,7 +22,7 @@ use self::layout_flow::layout_after;
 use self::scopes::{Binding, Scope};
 use self::size_flow::{hinted_frame, is_broadcast_hint_call, size_after};
 use self::value::{Reads, Value, extend_unique};
-use super::cost::pass_of;
+use super::cost::{CostlyKind, pass_of};
 use super::layout::Layout;
 use super::size::{SizeFacts, Source};
 use super::spark_api::{self, Step, Ty};
@@ -46,6 +47,8 @@ pub(super) struct Builder<'t> {
     summaries: Vec<FunctionSummary>,
     scope: ScopeId,
     runs: Runs,
+    /// Some name of the file is bound to a Python UDF.
+    has_udfs: bool,
     /// Loops of the current function around the code being evaluated.
     loop_depth: u32,
     block: Option<SyntaxNode<'t>>,
@@ -68,6 +71,7 @@ impl<'t> Builder<'t> {
             summaries: Vec::new(),
             scope: ScopeId(0),
             runs: Runs::Once,
+            has_udfs: false,
             loop_depth: 0,
             block: None,
             depth: 0,
@@ -169,7 +173,12 @@ impl<'t> Builder<'t> {
             }
             Stmt::Function(def) => {
                 let index = self.function_definition(def);
-                self.bind(def.name(), Binding::Function(index));
+                if def.decorators().into_iter().any(udf::makes_udf) {
+                    self.has_udfs = true;
+                    self.bind(def.name(), Binding::Udf);
+                } else {
+                    self.bind(def.name(), Binding::Function(index));
+                }
             }
             Stmt::Class(class) => {
                 let outer_scope = self.enter_scope(true);
@@ -235,6 +244,11 @@ impl<'t> Builder<'t> {
             self.bind_unknown(target);
             return;
         };
+        if udf::makes_udf(*value_node) {
+            self.has_udfs = true;
+            self.bind(name, Binding::Udf);
+            return;
+        }
         if value.ty.is_frame() {
             let id = self.new_frame(Frame {
                 name,
@@ -430,7 +444,10 @@ impl<'t> Builder<'t> {
                 let layout = layout_after(&value, link, &args, ty);
                 let columns = columns_after(&value, link, &args, ty);
                 let constants = constants_after(&value, link, &args, ty);
-                let recompute = recompute_after(&value, link, &args, ty);
+                let mut recompute = recompute_after(&value, link, &args, ty);
+                if ty.is_frame() && link.call.is_some_and(|call| self.calls_udf(call)) {
+                    recompute = recompute.with(CostlyKind::Udf, link.node.start());
+                }
                 let reads = reads_after(&value, size.as_deref(), &args, ty);
                 let read_format = match (value.ty, ty) {
                     (Ty::Reader, Ty::Reader) if link.name == "format" => {
@@ -599,9 +616,13 @@ impl<'t> Builder<'t> {
                     text: Some(text),
                     ..Value::default()
                 },
-                Some((Binding::Function(_) | Binding::Import { .. } | Binding::Class(_), _)) => {
-                    Value::default()
-                }
+                Some((
+                    Binding::Function(_)
+                    | Binding::Import { .. }
+                    | Binding::Class(_)
+                    | Binding::Udf,
+                    _,
+                )) => Value::default(),
                 None if name == "SparkSession" => Value::of(Ty::SessionClass),
                 None if spark_api::SESSION_NAMES.contains(&name) => Value::of(Ty::Session),
                 None => Value::default(),

@@ -20,6 +20,9 @@ pub(super) enum Binding<'t> {
     Text(SyntaxNode<'t>),
     /// A class of this file: its body's scope holds its attributes.
     Class(ScopeId),
+    /// A Python UDF (`udf(..)`, `pandas_udf(..)`, a decorated function): calling it makes a
+    /// column computed row by row in a Python worker.
+    Udf,
     /// An imported module (`import a.b as m`: `a.b`) or name (`from a.b import n`: `a.b`, `n`).
     Import {
         module: &'t str,
