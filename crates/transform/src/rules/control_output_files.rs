@@ -44,7 +44,6 @@ impl Rule for ControlOutputFiles {
                 || write.literal
                 || write.layout.controlled
                 || write.has_option("maxRecordsPerFile")
-                || write.terminal_name() == "jdbc"
                 || !write.writes_files()
             {
                 continue;

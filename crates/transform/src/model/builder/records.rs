@@ -205,7 +205,21 @@ impl<'t> Builder<'t> {
         let Some(last) = chain.last() else {
             return;
         };
-        if last.call.is_none() {
+        // Most chains end in another method: decide on the name before collecting anything.
+        const DELETES: &[&str] = &[
+            "remove",
+            "unlink",
+            "rmdir",
+            "removedirs",
+            "rmtree",
+            "move",
+            "rm",
+            "mv",
+            "delete",
+            "delete_object",
+            "delete_objects",
+        ];
+        if last.call.is_none() || !DELETES.contains(&last.name) {
             return;
         }
         let names: Vec<&str> = chain
