@@ -71,6 +71,24 @@ struct Args {
     color: ColorChoice,
 }
 
+/// `sparkfix profile`: print what Spark event logs measured.
+///
+/// Reads each log (a file, a Spark 4 `eventlog_v2_<app>` folder, or a folder of logs; any codec
+/// Spark writes, or gzip) and prints its inputs, joins, writes, slowest stages and re-scanned
+/// relations.
+#[derive(Debug, Parser)]
+#[command(name = "sparkfix profile")]
+struct ProfileArgs {
+    /// Event logs: files, rolled folders, or folders of logs.
+    #[arg(value_name = "LOG", required = true)]
+    logs: Vec<PathBuf>,
+}
+
+/// Parses `sparkfix profile ...` (the process arguments, `profile` second) into the log paths.
+pub fn parse_profile() -> Result<Vec<PathBuf>, clap::Error> {
+    ProfileArgs::try_parse_from(std::env::args_os().skip(1)).map(|args| args.logs)
+}
+
 /// What a run does with each file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

@@ -4,11 +4,13 @@ mod args;
 mod color;
 mod diff;
 mod discover;
+mod eventlogs;
 mod exclude;
 mod exit;
 mod output;
 mod paths;
 mod process;
+mod profile_command;
 mod report;
 mod run;
 mod stdin;
@@ -29,6 +31,12 @@ use test_files::TestFiles;
 /// to report, 1 for findings (or a diff, or changed files with `--exit-non-zero-on-fix`), 2 for
 /// usage errors and files that could not be processed.
 pub fn main() -> ExitCode {
+    if std::env::args_os().nth(1).is_some_and(|first| first == "profile") {
+        return match args::parse_profile() {
+            Ok(logs) => profile_command::run(&logs),
+            Err(error) => exit::of_usage(&error),
+        };
+    }
     let invocation = match args::parse() {
         Ok(invocation) => invocation,
         Err(error) => return exit::of_usage(&error),

@@ -1,0 +1,200 @@
+//! `sparkfix profile LOG...`: prints what the event logs measured, as tables a user can check
+//! against the Spark UI: the run and its settings, inputs with their sizes, joins with their
+//! strategy and sides, writes with files and bytes, the slowest stages, and the relations
+//! scanned more than once.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use sparkfix_eventlog::{Relation, Run};
+use sparkfix_transform::human_bytes;
+
+use crate::eventlogs;
+use crate::output::Output;
+
+/// How many stages the "slowest stages" table lists.
+const SLOWEST_STAGES: usize = 5;
+
+/// Runs the subcommand on the given log paths.
+pub fn run(logs: &[PathBuf]) -> ExitCode {
+    let loaded = eventlogs::load(logs);
+    let mut output = Output::new();
+    let mut text = String::new();
+    for run in &loaded.profile.runs {
+        push_run(&mut text, run);
+    }
+    output.out(text.as_bytes());
+    for problem in &loaded.problems {
+        output.err(&format!("{}: {}\n", problem.file, problem.message));
+    }
+    if loaded.failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The report of one run.
+pub fn push_run(out: &mut String, run: &Run) {
+    let name = run.app_name.as_deref().unwrap_or("?");
+    let version = run.spark_version.as_deref().unwrap_or("?");
+    let duration = run.duration_ms().map_or("?".to_string(), seconds);
+    let _ = writeln!(out, "run {} ({name}): Spark {version}, {duration}, log {}", run.label(), run.log);
+    push_settings(out, run);
+
+    let mut inputs = Table::new(["query", "relation", "format", "read", "files", "rows", "in memory"]);
+    let mut joins = Table::new(["query", "strategy", "type", "left", "left size", "right", "right size"]);
+    let mut writes = Table::new(["query", "target", "files", "bytes", "rows", "partitions"]);
+    for query in &run.queries {
+        for scan in &query.scans {
+            inputs.row([
+                query.id.to_string(),
+                scan.relation.display(),
+                scan.format.clone().unwrap_or_default(),
+                bytes(scan.bytes_read),
+                count(scan.files_read),
+                count(scan.rows),
+                bytes(scan.exchange_bytes),
+            ]);
+        }
+        for join in &query.joins {
+            joins.row([
+                query.id.to_string(),
+                join.strategy.name().to_string(),
+                join.join_type.clone().unwrap_or_default(),
+                relations(&join.left.relations),
+                bytes(join.left.bytes),
+                relations(&join.right.relations),
+                bytes(join.right.bytes),
+            ]);
+        }
+        for write in &query.writes {
+            writes.row([
+                query.id.to_string(),
+                write.target.display(),
+                count(write.files),
+                bytes(write.bytes),
+                count(write.rows),
+                count(write.dynamic_partitions),
+            ]);
+        }
+    }
+    inputs.push(out, "inputs");
+    joins.push(out, "joins");
+    writes.push(out, "writes");
+
+    let mut stages: Vec<_> = run.stages.iter().filter(|stage| stage.tasks > 0).collect();
+    stages.sort_by_key(|stage| std::cmp::Reverse(stage.task_time_ms));
+    let mut slowest = Table::new([
+        "stage", "tasks", "task time", "max/median task", "input", "shuffle read", "shuffle write", "spill", "gc",
+    ]);
+    for stage in stages.into_iter().take(SLOWEST_STAGES) {
+        slowest.row([
+            format!("{}.{}", stage.id, stage.attempt),
+            stage.tasks.to_string(),
+            seconds(stage.task_time_ms),
+            format!("{} / {}", seconds(stage.max_task_ms), seconds(stage.median_task_ms)),
+            human_bytes(stage.input_bytes),
+            human_bytes(stage.shuffle_read_bytes),
+            human_bytes(stage.shuffle_write_bytes),
+            human_bytes(stage.memory_spill_bytes + stage.disk_spill_bytes),
+            seconds(stage.gc_time_ms),
+        ]);
+    }
+    slowest.push(out, "slowest stages");
+
+    let mut rescans = Table::new(["relation", "scans", "re-read", "re-scan task time"]);
+    for rescan in run.rescans() {
+        rescans.row([
+            rescan.relation.display(),
+            rescan.scans.to_string(),
+            human_bytes(rescan.extra_bytes),
+            seconds(rescan.extra_task_ms),
+        ]);
+    }
+    rescans.push(out, "relations scanned more than once");
+    out.push('\n');
+}
+
+/// The settings that decide the rules' figures, each marked `(default)` when the log does not
+/// set it.
+fn push_settings(out: &mut String, run: &Run) {
+    let setting = |key: &str, default: &str| match run.property(key) {
+        Some(value) => value.to_string(),
+        None => format!("{default} (default)"),
+    };
+    let executors = &run.executors;
+    let _ = writeln!(
+        out,
+        "settings: shuffle partitions {}, AQE {}, broadcast threshold {}, executors {} x {} cores, \
+         executor memory {}{}",
+        setting("spark.sql.shuffle.partitions", "200"),
+        setting("spark.sql.adaptive.enabled", "true"),
+        setting("spark.sql.autoBroadcastJoinThreshold", "10MB"),
+        executors.peak_count,
+        executors.cores.map_or("?".to_string(), |cores| cores.to_string()),
+        executors.memory_bytes.map_or("1 GiB (default)".to_string(), human_bytes),
+        executors
+            .peak_heap_bytes
+            .map_or(String::new(), |peak| format!(", peak heap {}", human_bytes(peak))),
+    );
+}
+
+fn relations(relations: &[Relation]) -> String {
+    relations.iter().map(Relation::display).collect::<Vec<_>>().join(" + ")
+}
+
+fn bytes(value: Option<u64>) -> String {
+    value.map_or("-".to_string(), human_bytes)
+}
+
+fn count(value: Option<u64>) -> String {
+    value.map_or("-".to_string(), |value| value.to_string())
+}
+
+fn seconds(ms: u64) -> String {
+    format!("{:.1} s", ms as f64 / 1000.0)
+}
+
+/// A text table with left-aligned columns.
+struct Table<const N: usize> {
+    headers: [&'static str; N],
+    rows: Vec<[String; N]>,
+}
+
+impl<const N: usize> Table<N> {
+    fn new(headers: [&'static str; N]) -> Self {
+        Table { headers, rows: Vec::new() }
+    }
+
+    fn row(&mut self, row: [String; N]) {
+        self.rows.push(row);
+    }
+
+    /// Appends the table under `title`, or a line saying there is nothing.
+    fn push(&self, out: &mut String, title: &str) {
+        if self.rows.is_empty() {
+            let _ = writeln!(out, "\n{title}: none");
+            return;
+        }
+        let _ = writeln!(out, "\n{title}:");
+        let mut widths = self.headers.map(|header| header.chars().count());
+        for row in &self.rows {
+            for (width, cell) in widths.iter_mut().zip(row) {
+                *width = (*width).max(cell.chars().count());
+            }
+        }
+        let mut line = |cells: Vec<&str>| {
+            let mut text = String::from(" ");
+            for (cell, width) in cells.iter().zip(widths) {
+                let _ = write!(text, " {cell:<width$}");
+            }
+            let _ = writeln!(out, "{}", text.trim_end());
+        };
+        line(self.headers.to_vec());
+        for row in &self.rows {
+            line(row.iter().map(String::as_str).collect());
+        }
+    }
+}
