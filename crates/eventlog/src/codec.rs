@@ -109,9 +109,9 @@ pub fn decompress<'r>(
     let reader: Box<dyn Read + 'r> = match codec {
         Codec::Plain => Box::new(input),
         Codec::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(input)?),
-        Codec::Lz4 => Box::new(lz4_block::Lz4BlockReader::new(input)),
-        Codec::Snappy => Box::new(snappy_stream::SnappyStreamReader::new(input)),
-        Codec::Lzf => Box::new(lzf_stream::LzfReader::new(input)),
+        Codec::Lz4 => Box::new(BlockReader::new(lz4_block::Lz4Blocks::new(input))),
+        Codec::Snappy => Box::new(BlockReader::new(snappy_stream::SnappyBlocks::new(input))),
+        Codec::Lzf => Box::new(BlockReader::new(lzf_stream::LzfChunks::new(input))),
         Codec::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(input)),
     };
     Ok((codec, reader))
@@ -154,13 +154,39 @@ pub(crate) fn corrupt(message: impl Into<String>) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, message.into())
 }
 
-/// Copies the unread part of `block[*at..]` into `out`, advancing `*at`: the `Read` half shared
-/// by the block-stream readers.
-pub(crate) fn drain(block: &[u8], at: &mut usize, out: &mut [u8]) -> usize {
-    let count = (block.len() - *at).min(out.len());
-    out[..count].copy_from_slice(&block[*at..*at + count]);
-    *at += count;
-    count
+/// A stream of blocks, each decoded whole: the part that differs between the Java codecs.
+pub trait Blocks {
+    /// Decodes the next block into `block` (cleared first); `Ok(false)` at the end of the input.
+    fn next_block(&mut self, block: &mut Vec<u8>) -> io::Result<bool>;
+}
+
+/// Reads the bytes of a [`Blocks`] stream one decoded block at a time.
+pub struct BlockReader<B> {
+    blocks: B,
+    block: Vec<u8>,
+    at: usize,
+}
+
+impl<B: Blocks> BlockReader<B> {
+    pub fn new(blocks: B) -> Self {
+        BlockReader { blocks, block: Vec::new(), at: 0 }
+    }
+}
+
+impl<B: Blocks> Read for BlockReader<B> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.at == self.block.len() {
+            self.block.clear();
+            self.at = 0;
+            if out.is_empty() || !self.blocks.next_block(&mut self.block)? {
+                return Ok(0);
+            }
+        }
+        let count = (self.block.len() - self.at).min(out.len());
+        out[..count].copy_from_slice(&self.block[self.at..self.at + count]);
+        self.at += count;
+        Ok(count)
+    }
 }
 
 #[cfg(test)]

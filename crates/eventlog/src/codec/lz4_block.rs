@@ -10,7 +10,7 @@
 
 use std::io::{self, Read};
 
-use super::{corrupt, drain, read_block_body, read_block_header};
+use super::{Blocks, corrupt, read_block_body, read_block_header};
 
 /// The first bytes of every block.
 pub const MAGIC: &[u8] = b"LZ4Block";
@@ -22,21 +22,20 @@ const CHECKSUM_SEED: u32 = 0x9747_b28c;
 /// lz4-java refuses blocks over 32 MiB; so does this reader, before allocating.
 const MAX_BLOCK: usize = 1 << 25;
 
-/// Reads the original bytes of an lz4-java block stream.
-pub struct Lz4BlockReader<R> {
+/// The blocks of an lz4-java block stream.
+pub struct Lz4Blocks<R> {
     input: R,
     compressed: Vec<u8>,
-    block: Vec<u8>,
-    at: usize,
 }
 
-impl<R: Read> Lz4BlockReader<R> {
+impl<R: Read> Lz4Blocks<R> {
     pub fn new(input: R) -> Self {
-        Lz4BlockReader { input, compressed: Vec::new(), block: Vec::new(), at: 0 }
+        Lz4Blocks { input, compressed: Vec::new() }
     }
+}
 
-    /// Reads the next block into `self.block`; `Ok(false)` at the end of the input.
-    fn next_block(&mut self) -> io::Result<bool> {
+impl<R: Read> Blocks for Lz4Blocks<R> {
+    fn next_block(&mut self, block: &mut Vec<u8>) -> io::Result<bool> {
         loop {
             let mut header = [0u8; HEADER_LENGTH];
             if !read_block_header(&mut self.input, &mut header)? {
@@ -53,15 +52,15 @@ impl<R: Read> Lz4BlockReader<R> {
                 // The end of one stream; another may follow.
                 continue;
             }
-            self.block.resize(original_length, 0);
+            block.resize(original_length, 0);
             match method {
                 METHOD_STORED if compressed_length == original_length => {
-                    read_block_body(&mut self.input, &mut self.block)?;
+                    read_block_body(&mut self.input, block)?;
                 }
                 METHOD_LZ4 => {
                     self.compressed.resize(compressed_length, 0);
                     read_block_body(&mut self.input, &mut self.compressed)?;
-                    let written = lz4_flex::block::decompress_into(&self.compressed, &mut self.block)
+                    let written = lz4_flex::block::decompress_into(&self.compressed, block)
                         .map_err(|error| corrupt(format!("damaged lz4 block: {error}")))?;
                     if written != original_length {
                         return Err(corrupt("damaged lz4 block: it decodes to the wrong length"));
@@ -69,11 +68,10 @@ impl<R: Read> Lz4BlockReader<R> {
                 }
                 _ => return Err(corrupt(format!("lz4 block with unknown method {method:#x}"))),
             }
-            let expected = xxhash_rust::xxh32::xxh32(&self.block, CHECKSUM_SEED) & 0x0fff_ffff;
+            let expected = xxhash_rust::xxh32::xxh32(block, CHECKSUM_SEED) & 0x0fff_ffff;
             if expected != checksum {
                 return Err(corrupt("damaged lz4 block: its checksum does not match"));
             }
-            self.at = 0;
             return Ok(true);
         }
     }
@@ -88,20 +86,15 @@ fn length(bytes: &[u8]) -> io::Result<usize> {
         .ok_or_else(|| corrupt(format!("lz4 block length {value} out of range")))
 }
 
-impl<R: Read> Read for Lz4BlockReader<R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        while self.at == self.block.len() {
-            if out.is_empty() || !self.next_block()? {
-                return Ok(0);
-            }
-        }
-        Ok(drain(&self.block, &mut self.at, out))
-    }
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::BlockReader;
+
+    fn lz4(bytes: &[u8]) -> BlockReader<Lz4Blocks<&[u8]>> {
+        BlockReader::new(Lz4Blocks::new(bytes))
+    }
 
     /// One block as lz4-java writes it.
     fn block(original: &[u8], compress: bool) -> Vec<u8> {
@@ -131,7 +124,7 @@ mod tests {
         stream.extend(block(b"{\"Event\":\"C\"}\n", true));
         stream.extend(end());
         let mut text = String::new();
-        Lz4BlockReader::new(&stream[..]).read_to_string(&mut text).unwrap();
+        lz4(&stream[..]).read_to_string(&mut text).unwrap();
         assert_eq!(text, "{\"Event\":\"A\"}\n{\"Event\":\"B\"}\n{\"Event\":\"C\"}\n");
     }
 
@@ -141,10 +134,10 @@ mod tests {
         let last = stream.len() - 3;
         stream[last] ^= 0x55;
         let mut text = String::new();
-        assert!(Lz4BlockReader::new(&stream[..]).read_to_string(&mut text).is_err());
+        assert!(lz4(&stream[..]).read_to_string(&mut text).is_err());
         let cut = block(b"{\"Event\":\"A\"}\n", true);
         let mut text = String::new();
-        let error = Lz4BlockReader::new(&cut[..cut.len() - 2]).read_to_string(&mut text).unwrap_err();
+        let error = lz4(&cut[..cut.len() - 2]).read_to_string(&mut text).unwrap_err();
         assert_eq!(error.kind(), io::ErrorKind::UnexpectedEof);
     }
 }

@@ -9,26 +9,25 @@
 
 use std::io::{self, Read};
 
-use super::{corrupt, drain, read_block_body, read_block_header};
+use super::{Blocks, corrupt, read_block_body, read_block_header};
 
 /// The first bytes of every chunk.
 pub const MAGIC: &[u8] = b"ZV";
 
-/// Reads the original bytes of an LZF chunk stream.
-pub struct LzfReader<R> {
+/// The chunks of an LZF stream.
+pub struct LzfChunks<R> {
     input: R,
     compressed: Vec<u8>,
-    block: Vec<u8>,
-    at: usize,
 }
 
-impl<R: Read> LzfReader<R> {
+impl<R: Read> LzfChunks<R> {
     pub fn new(input: R) -> Self {
-        LzfReader { input, compressed: Vec::new(), block: Vec::new(), at: 0 }
+        LzfChunks { input, compressed: Vec::new() }
     }
+}
 
-    /// Reads the next chunk into `self.block`; `Ok(false)` at the end of the input.
-    fn next_chunk(&mut self) -> io::Result<bool> {
+impl<R: Read> Blocks for LzfChunks<R> {
+    fn next_block(&mut self, block: &mut Vec<u8>) -> io::Result<bool> {
         let mut header = [0u8; 5];
         if !read_block_header(&mut self.input, &mut header)? {
             return Ok(false);
@@ -39,23 +38,21 @@ impl<R: Read> LzfReader<R> {
         let first = usize::from(u16::from_be_bytes([header[3], header[4]]));
         match header[2] {
             0 => {
-                self.block.resize(first, 0);
-                read_block_body(&mut self.input, &mut self.block)?;
+                block.resize(first, 0);
+                read_block_body(&mut self.input, block)?;
             }
             1 => {
                 let mut original = [0u8; 2];
                 read_block_body(&mut self.input, &mut original)?;
                 self.compressed.resize(first, 0);
                 read_block_body(&mut self.input, &mut self.compressed)?;
-                self.block.clear();
-                decompress(&self.compressed, &mut self.block)?;
-                if self.block.len() != usize::from(u16::from_be_bytes(original)) {
+                decompress(&self.compressed, block)?;
+                if block.len() != usize::from(u16::from_be_bytes(original)) {
                     return Err(corrupt("damaged lzf chunk: it decodes to the wrong length"));
                 }
             }
             other => return Err(corrupt(format!("lzf chunk of unknown type {other}"))),
         }
-        self.at = 0;
         Ok(true)
     }
 }
@@ -90,16 +87,6 @@ fn decompress(input: &[u8], out: &mut Vec<u8>) -> io::Result<()> {
     Ok(())
 }
 
-impl<R: Read> Read for LzfReader<R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        while self.at == self.block.len() {
-            if out.is_empty() || !self.next_chunk()? {
-                return Ok(0);
-            }
-        }
-        Ok(drain(&self.block, &mut self.at, out))
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -115,9 +102,9 @@ mod tests {
         chunk.extend(compressed);
         chunk.extend(b"ZV\x00\x00\x02!\n");
         let mut text = String::new();
-        LzfReader::new(&chunk[..]).read_to_string(&mut text).unwrap();
+        crate::codec::BlockReader::new(LzfChunks::new(&chunk[..])).read_to_string(&mut text).unwrap();
         assert_eq!(text, "abcabcabc!\n");
         let mut text = String::new();
-        assert!(LzfReader::new(&b"ZV\x01\x00\x02\x00\x05\xe0"[..]).read_to_string(&mut text).is_err());
+        assert!(crate::codec::BlockReader::new(LzfChunks::new(&b"ZV\x01\x00\x02\x00\x05\xe0"[..])).read_to_string(&mut text).is_err());
     }
 }

@@ -8,7 +8,7 @@
 
 use std::io::{self, Read};
 
-use super::{corrupt, drain, read_block_body, read_block_header};
+use super::{Blocks, corrupt, read_block_body, read_block_header};
 
 /// The first bytes of a snappy-java stream.
 pub const MAGIC: &[u8] = b"\x82SNAPPY\x00";
@@ -18,28 +18,21 @@ const HEADER_LENGTH: usize = 16;
 /// anything over 64 MiB is damage, refused before allocating.
 const MAX_BLOCK: usize = 1 << 26;
 
-/// Reads the original bytes of a snappy-java stream.
-pub struct SnappyStreamReader<R> {
+/// The blocks of a snappy-java stream.
+pub struct SnappyBlocks<R> {
     input: R,
     decoder: snap::raw::Decoder,
     compressed: Vec<u8>,
-    block: Vec<u8>,
-    at: usize,
 }
 
-impl<R: Read> SnappyStreamReader<R> {
+impl<R: Read> SnappyBlocks<R> {
     pub fn new(input: R) -> Self {
-        SnappyStreamReader {
-            input,
-            decoder: snap::raw::Decoder::new(),
-            compressed: Vec::new(),
-            block: Vec::new(),
-            at: 0,
-        }
+        SnappyBlocks { input, decoder: snap::raw::Decoder::new(), compressed: Vec::new() }
     }
+}
 
-    /// Reads the next block into `self.block`; `Ok(false)` at the end of the input.
-    fn next_block(&mut self) -> io::Result<bool> {
+impl<R: Read> Blocks for SnappyBlocks<R> {
+    fn next_block(&mut self, block: &mut Vec<u8>) -> io::Result<bool> {
         loop {
             let mut length = [0u8; 4];
             if !read_block_header(&mut self.input, &mut length)? {
@@ -65,28 +58,17 @@ impl<R: Read> SnappyStreamReader<R> {
             if original > MAX_BLOCK {
                 return Err(corrupt("snappy block length out of range"));
             }
-            self.block.resize(original, 0);
+            block.resize(original, 0);
             self.decoder
-                .decompress(&self.compressed, &mut self.block)
+                .decompress(&self.compressed, block)
                 .map_err(|error| corrupt(format!("damaged snappy block: {error}")))?;
-            self.at = 0;
-            if !self.block.is_empty() {
+            if !block.is_empty() {
                 return Ok(true);
             }
         }
     }
 }
 
-impl<R: Read> Read for SnappyStreamReader<R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        while self.at == self.block.len() {
-            if out.is_empty() || !self.next_block()? {
-                return Ok(0);
-            }
-        }
-        Ok(drain(&self.block, &mut self.at, out))
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -109,9 +91,9 @@ mod tests {
         let mut bytes = stream(&[b"{\"Event\":\"A\"}\n", b"{\"Event\":\"B\"}\n"]);
         bytes.extend(stream(&[b"{\"Event\":\"C\"}\n"]));
         let mut text = String::new();
-        SnappyStreamReader::new(&bytes[..]).read_to_string(&mut text).unwrap();
+        crate::codec::BlockReader::new(SnappyBlocks::new(&bytes[..])).read_to_string(&mut text).unwrap();
         assert_eq!(text, "{\"Event\":\"A\"}\n{\"Event\":\"B\"}\n{\"Event\":\"C\"}\n");
         let mut text = String::new();
-        assert!(SnappyStreamReader::new(&bytes[..bytes.len() - 3]).read_to_string(&mut text).is_err());
+        assert!(crate::codec::BlockReader::new(SnappyBlocks::new(&bytes[..bytes.len() - 3])).read_to_string(&mut text).is_err());
     }
 }
