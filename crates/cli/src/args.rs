@@ -62,6 +62,11 @@ struct Args {
     #[arg(long)]
     include_tests: bool,
 
+    /// A Spark event log of the jobs' runs (a file, a Spark 4 `eventlog_v2_<app>` folder, or a
+    /// folder of logs; repeatable): measured sizes, files and costs then decide the fixes.
+    #[arg(long, value_name = "LOG")]
+    profile: Vec<PathBuf>,
+
     /// The file name to show for standard input in messages and diffs.
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<String>,
@@ -118,6 +123,8 @@ pub struct Invocation {
     pub exclude: Vec<String>,
     /// `--include-tests`: do not skip test files.
     pub include_tests: bool,
+    /// `--profile` event logs.
+    pub profiles: Vec<PathBuf>,
     pub color: ColorChoice,
     pub exit_non_zero_on_fix: bool,
 }
@@ -173,6 +180,7 @@ impl Args {
             input,
             exclude: self.exclude,
             include_tests: self.include_tests,
+            profiles: self.profile,
             color: self.color,
             exit_non_zero_on_fix: self.exit_non_zero_on_fix,
         })

@@ -41,13 +41,23 @@ pub fn main() -> ExitCode {
         Ok(invocation) => invocation,
         Err(error) => return exit::of_usage(&error),
     };
+    let mut output = Output::new();
+    let mut settings = invocation.settings.clone();
+    let mut profile_failed = false;
+    if !invocation.profiles.is_empty() {
+        let loaded = eventlogs::load(&invocation.profiles);
+        for problem in &loaded.problems {
+            output.err(&format!("{}: {}\n", problem.file, problem.message));
+        }
+        profile_failed = loaded.failed;
+        settings.measurements = sparkfix_transform::Measurements::new(loaded.profile);
+    }
     let context = Context {
         mode: invocation.mode,
-        settings: invocation.settings.clone(),
+        settings,
         palette: Palette::new(invocation.color.stdout_enabled()),
     };
-    let mut output = Output::new();
-    let tally = match &invocation.input {
+    let mut tally = match &invocation.input {
         Input::Stdin { name } => stdin::run(name, &context, &mut output),
         Input::Paths(paths) => {
             let cwd = match current_folder() {
@@ -63,6 +73,9 @@ pub fn main() -> ExitCode {
             run::run(&targets, &context, &mut output)
         }
     };
+    if profile_failed {
+        tally.add_error();
+    }
     // After a closed stdout (`| head`) a check or diff run stopped early: its totals are partial.
     let partial = output.stdout_closed() && invocation.mode != args::Mode::Write;
     if let Some(summary) = report::summary(invocation.mode, &tally).filter(|_| !partial) {

@@ -13,7 +13,8 @@ pub mod model;
 mod rule_selection;
 pub mod rules;
 mod settings;
-mod table_sizes;
+mod units;
+pub mod measured;
 
 pub use diagnostic::{Diagnostic, Evidence, Location};
 pub use edit::{Applicability, Edit, Fix};
@@ -23,4 +24,5 @@ pub use engine::{
 pub use metadata::{RULE_FILES, RuleMeta, all_metadata};
 pub use rule_selection::{RuleSelection, UnknownRule};
 pub use settings::{Settings, SparkVersion, SparkVersionError};
-pub use table_sizes::{MeasuredSize, TableSizes, human_bytes};
+pub use measured::Measurements;
+pub use units::human_bytes;

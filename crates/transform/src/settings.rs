@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::rule_selection::RuleSelection;
-use crate::table_sizes::TableSizes;
+use crate::measured::Measurements;
 
 /// A Spark `major.minor` version, as given to `--target-spark`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -87,8 +87,8 @@ pub struct Settings {
     pub target_spark: SparkVersion,
     /// Whether fixes marked unsafe are applied too.
     pub unsafe_fixes: bool,
-    /// Measured table sizes, which override what rules guess from names.
-    pub table_sizes: TableSizes,
+    /// What the event logs given with `--profile` measured: it overrides what rules guess.
+    pub measurements: Measurements,
     /// Which rules run.
     pub rules: RuleSelection,
 }

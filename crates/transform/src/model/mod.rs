@@ -198,6 +198,8 @@ pub struct Join<'t> {
     /// The receiver is computed from an unannotated parameter: a DataFrame only if every caller
     /// passes one, so the call may be pandas' `DataFrame.join`.
     pub left_assumed: bool,
+    /// The paths and tables the receiver's lineage reads, as far as the code spells them.
+    pub left_reads: Vec<Source>,
     /// The joined table (`other`), when given.
     pub right: Option<JoinSide<'t>>,
 }

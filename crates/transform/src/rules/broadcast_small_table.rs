@@ -9,8 +9,11 @@ use super::{Rule, RuleContext};
 use crate::diagnostic::{Diagnostic, Evidence};
 use crate::edit::Edit;
 use crate::edits::reference_member;
+use sparkfix_eventlog::JoinStrategy;
+
+use crate::measured::RelationSize;
 use crate::model::{Join, JoinSide, JoinType, SizeFacts, Source, Ty};
-use crate::table_sizes::human_bytes;
+use crate::units::human_bytes;
 
 pub struct BroadcastSmallTable;
 
@@ -31,7 +34,7 @@ impl Rule for BroadcastSmallTable {
             .filter(|join| honours_broadcast(join))
             .filter_map(|join| {
                 let right = join.right.as_ref()?;
-                Some((right, self.small(ctx, right)?))
+                Some((right, self.small(ctx, join, right)?))
             })
             .collect();
         let Some(first) = found.iter().map(|(right, _)| right.node.start()).min() else {
@@ -68,28 +71,15 @@ impl BroadcastSmallTable {
     /// Whether the right side is small, and on what evidence. A measured size decides alone;
     /// without one, literal rows and row limits prove it, and names and sources suggest it (a
     /// guess, never for a frame that arrives as a parameter: its caller decides its size).
-    fn small(&self, ctx: &RuleContext<'_, '_>, right: &JoinSide<'_>) -> Option<Small> {
+    fn small(&self, ctx: &RuleContext<'_, '_>, join: &Join<'_>, right: &JoinSide<'_>) -> Option<Small> {
         if right.hinted || right.ty == Ty::StreamingFrame {
             return None;
         }
         let facts = right.size.clone().unwrap_or_default();
         if let Some(source) = &facts.source
-            && let Some(measured) = ctx.settings.table_sizes.get(source.identifier())
+            && let Some(measured) = ctx.settings.measurements.relation(source)
         {
-            let limit = ctx
-                .parameter(self, "max_broadcast_bytes")
-                .as_integer()
-                .unwrap_or(0)
-                .max(0) as u64;
-            return (measured.bytes <= limit).then(|| Small {
-                evidence: Evidence::Measured(format!(
-                    "`{}` is {} ({}), under the {} limit",
-                    source.identifier(),
-                    human_bytes(measured.bytes),
-                    measured.evidence,
-                    human_bytes(limit)
-                )),
-            });
+            return self.measured(ctx, join, source, measured);
         }
         let proof = facts
             .literal_rows
@@ -117,6 +107,62 @@ impl BroadcastSmallTable {
                 confirm: CONFIRM.to_owned(),
             },
         })
+    }
+
+    /// The verdict of a measured right side: small enough, against a left side measured at
+    /// least `min_size_ratio` times larger (or a read of stored data the logs did not measure),
+    /// in a join the logs did not already run as a broadcast.
+    fn measured(
+        &self,
+        ctx: &RuleContext<'_, '_>,
+        join: &Join<'_>,
+        source: &Source,
+        right: RelationSize,
+    ) -> Option<Small> {
+        let measurements = &ctx.settings.measurements;
+        let limit = ctx.parameter(self, "max_broadcast_bytes").as_integer().unwrap_or(0).max(0) as u64;
+        let ratio = ctx.parameter(self, "min_size_ratio").as_integer().unwrap_or(1).max(1) as u64;
+        if right.bytes > limit {
+            return None;
+        }
+        let ran = measurements.join(&join.left_reads, source);
+        if ran.as_ref().is_some_and(|ran| !ran.strategy.shuffles_both_sides()) {
+            return None;
+        }
+        let right_text = format!(
+            "`{}` is {} {} ({})",
+            source.identifier(),
+            human_bytes(right.bytes),
+            if right.in_memory { "in memory" } else { "read" },
+            right.evidence
+        );
+        let left = ran
+            .as_ref()
+            .and_then(|ran| {
+                let bytes = ran.left_bytes?;
+                Some((bytes, format!("the {} shuffled {} of the other side ({})", strategy_name(ran.strategy), human_bytes(bytes), ran.evidence)))
+            })
+            .or_else(|| {
+                join.left_reads
+                    .iter()
+                    .filter_map(|read| Some((read, measurements.relation(read)?)))
+                    .max_by_key(|(_, size)| size.bytes)
+                    .map(|(read, size)| {
+                        let how = if size.in_memory { "in memory" } else { "read" };
+                        (size.bytes, format!("the other side reads `{}`, {} {how} ({})", read.identifier(), human_bytes(size.bytes), size.evidence))
+                    })
+            });
+        let evidence = match left {
+            Some((left_bytes, left_text)) if left_bytes >= right.bytes.saturating_mul(ratio) => {
+                format!("{right_text}; {left_text}{}", tier(right.bytes, left_bytes))
+            }
+            Some(_) => return None,
+            None if !join.left_reads.is_empty() => {
+                format!("{right_text}; the other side reads stored data the logs did not measure")
+            }
+            None => return None,
+        };
+        Some(Small { evidence: Evidence::Measured(evidence) })
     }
 
     fn matching_name(
@@ -159,6 +205,29 @@ impl BroadcastSmallTable {
     }
 }
 
+/// DataFlint's wording for the clearest cases: a side under 100 MiB against more than 10 GiB,
+/// under 1 GiB against more than 300 GiB.
+fn tier(right: u64, left: u64) -> &'static str {
+    const MIB: u64 = 1 << 20;
+    const GIB: u64 = 1 << 30;
+    if right < 100 * MIB && left > 10 * GIB {
+        ": a table under 100 MiB joined to one over 10 GiB"
+    } else if right < GIB && left > 300 * GIB {
+        ": a table under 1 GiB joined to one over 300 GiB"
+    } else {
+        ""
+    }
+}
+
+/// How a message names a join strategy.
+fn strategy_name(strategy: JoinStrategy) -> &'static str {
+    match strategy {
+        JoinStrategy::SortMerge => "sort-merge join",
+        JoinStrategy::ShuffledHash => "shuffled hash join",
+        _ => strategy.name(),
+    }
+}
+
 /// Whether Spark can honour a broadcast of the right side: `how` absent, `None`, or a string
 /// naming a join type that builds on the right (not right or full outer joins).
 fn honours_broadcast(join: &Join<'_>) -> bool {
@@ -189,8 +258,10 @@ fn describe(node: SyntaxNode<'_>) -> String {
 
 #[cfg(test)]
 mod tests {
+    use sparkfix_eventlog::{Profile, Query, Relation, Run, Scan};
+
+    use crate::measured::Measurements;
     use crate::settings::Settings;
-    use crate::table_sizes::MeasuredSize;
     use crate::{Diagnostic, check};
 
     const JOB: &str = "\
@@ -208,18 +279,33 @@ orders.join(customers, 'customer_id').join(stores, 'store_id').show()
             .collect()
     }
 
-    fn measured(sizes: &[(&str, u64)]) -> Settings {
-        let mut settings = Settings::default();
-        for (identifier, bytes) in sizes {
-            settings.table_sizes.insert(
-                *identifier,
-                MeasuredSize {
-                    bytes: *bytes,
-                    evidence: "event log app-1, stage 2".into(),
-                },
-            );
+    /// A run whose one query scanned these relations: `(relation, bytes in memory)`.
+    fn measured(sizes: &[(Relation, u64)]) -> Settings {
+        let scans = sizes
+            .iter()
+            .map(|(relation, bytes)| Scan {
+                relation: relation.clone(),
+                format: Some("Parquet".into()),
+                bytes_read: Some(bytes / 4),
+                files_read: Some(1),
+                rows: None,
+                exchange_bytes: Some(*bytes),
+                stage_ids: Vec::new(),
+            })
+            .collect();
+        let run = Run {
+            app_id: Some("app-1".into()),
+            queries: vec![Query { id: 2, scans, ..Query::default() }],
+            ..Run::default()
+        };
+        Settings {
+            measurements: Measurements::new(Profile { runs: vec![run] }),
+            ..Settings::default()
         }
-        settings
+    }
+
+    fn path(path: &str) -> Relation {
+        Relation::Paths(vec![path.into()])
     }
 
     #[test]
@@ -238,17 +324,28 @@ orders.join(customers, 'customer_id').join(stores, 'store_id').show()
     fn a_measured_size_overrides_names() {
         // The dimension is measured too large; the table named like a fact is measured small.
         let settings = measured(&[
-            ("s3://b/dimensions/customers", 2 << 30),
-            ("dw.stores", 3 << 20),
+            (path("s3a://b/orders"), 40 << 30),
+            (path("s3a://b/dimensions/customers"), 2 << 30),
+            (Relation::Table("spark_catalog.dw.stores".into()), 3 << 20),
         ]);
         let found = findings(&settings);
         assert_eq!(found.len(), 1);
         assert_eq!(
             found[0].message,
             "Broadcast `stores` in this join: the other side is joined where it lies instead of \
-             being shuffled (measured: `dw.stores` is 3.0 MiB (event log app-1, stage 2), under \
-             the 256.0 MiB limit)"
+             being shuffled (measured: `dw.stores` is 3.0 MiB in memory (event log app-1, query \
+             2); the other side reads `s3://b/orders/`, 40.0 GiB in memory (event log app-1, \
+             query 2): a table under 100 MiB joined to one over 10 GiB)"
         );
         assert!(found[0].fix.as_ref().unwrap().applicability() == crate::Applicability::Safe);
+    }
+
+    #[test]
+    fn a_small_side_not_much_smaller_than_the_other_is_left_alone() {
+        let settings = measured(&[
+            (path("s3a://b/orders"), 20 << 20),
+            (path("s3a://b/dimensions/customers"), 4 << 20),
+        ]);
+        assert!(findings(&settings).is_empty());
     }
 }

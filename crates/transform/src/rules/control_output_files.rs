@@ -11,7 +11,9 @@ use super::partition_output_by_date::PartitionOutputByDate;
 use super::{Rule, RuleContext};
 use crate::diagnostic::{Diagnostic, Evidence};
 use crate::edits::append_method_call;
+use crate::measured::WriteSize;
 use crate::model::{Shape, Write};
+use crate::units::human_bytes;
 
 pub struct ControlOutputFiles;
 
@@ -57,6 +59,11 @@ impl Rule for ControlOutputFiles {
             {
                 continue;
             }
+            let measured = write
+                .target
+                .as_ref()
+                .and_then(|target| ctx.settings.measurements.write(target))
+                .map(|size| Measured::of(self, ctx, size));
             let partitions = write.partition_arguments();
             // Partitioning by columns that hold one value makes one folder: the files are those
             // of an unpartitioned write, and repartitioning by them would put every row in one
@@ -90,10 +97,21 @@ impl Rule for ControlOutputFiles {
                         confirm: "the columns the write is partitioned by".to_owned(),
                     }
                 };
+                let measured_files = measured.as_ref().map_or(String::new(), |measured| {
+                    let size = &measured.size;
+                    format!(
+                        " ({} files for {} values, {:.1} per value, {})",
+                        size.files,
+                        size.partitions,
+                        size.files as f64 / size.partitions.max(1) as f64,
+                        size.evidence
+                    )
+                });
                 (
                     format!(
-                        "Partitioned write: each task writes one file per value of {shown}; \
-                         {remedy} so that each value is written by one task"
+                        "Partitioned write: each task writes one file per value of \
+                         {shown}{measured_files}; {remedy} so that each value is written by one \
+                         task"
                     ),
                     call,
                     evidence,
@@ -101,6 +119,31 @@ impl Rule for ControlOutputFiles {
             } else {
                 match write.layout.shape {
                     // One input file is one split per 128 MB of it: already few files.
+                    Shape::MapOnly | Shape::Shuffled if measured.is_some() => {
+                        let measured = measured.expect("checked");
+                        let shuffled = write.layout.shape == Shape::Shuffled;
+                        if !measured.too_many_small_files()
+                            || (shuffled && adaptive.coalesces && !write.layout.cached_shuffle)
+                        {
+                            continue;
+                        }
+                        let files = measured.files;
+                        let (kind, call) = if shuffled {
+                            ("Post-shuffle write", format!(".coalesce({files})"))
+                        } else {
+                            ("Map-only write", format!(".repartition({files})"))
+                        };
+                        (
+                            format!(
+                                "{kind}: {}; {} to {files} ({})",
+                                measured.written(),
+                                if shuffled { "coalesce" } else { "repartition" },
+                                measured.method
+                            ),
+                            Some(call),
+                            Evidence::Measured(measured.size.evidence.clone()),
+                        )
+                    }
                     Shape::MapOnly if write.reads_single_files() => continue,
                     Shape::MapOnly => {
                         let (call, remedy) = if adaptive.rebalance {
@@ -163,6 +206,51 @@ impl Rule for ControlOutputFiles {
             };
             out.push(ctx.diagnostic(self, range(write), message, evidence, edits));
         }
+    }
+}
+
+/// A write the logs measured, and the file count its bytes call for.
+struct Measured {
+    size: WriteSize,
+    /// `ceil(bytes / target_file_bytes)`, at least 1.
+    files: u64,
+    /// How [`Measured::files`] was computed, for the message.
+    method: String,
+    small_file_bytes: u64,
+}
+
+impl Measured {
+    fn of(rule: &ControlOutputFiles, ctx: &RuleContext<'_, '_>, size: WriteSize) -> Measured {
+        let integer = |name: &str, default: i64| {
+            ctx.parameter(rule, name).as_integer().unwrap_or(default).max(1) as u64
+        };
+        let target = integer("target_file_bytes", 256 << 20);
+        let files = size.bytes.div_ceil(target).max(1);
+        Measured {
+            method: format!(
+                "{} written / {} per file",
+                human_bytes(size.bytes),
+                human_bytes(target)
+            ),
+            files,
+            small_file_bytes: integer("small_file_bytes", 32 << 20),
+            size,
+        }
+    }
+
+    /// Files smaller than `small_file_bytes` on average, and more of them than the bytes need.
+    fn too_many_small_files(&self) -> bool {
+        self.size.files > self.files
+            && self.size.bytes / self.size.files.max(1) < self.small_file_bytes
+    }
+
+    /// What the run wrote: `the run wrote 300 files of 12.3 KiB on average`.
+    fn written(&self) -> String {
+        format!(
+            "the run wrote {} files of {} on average",
+            self.size.files,
+            human_bytes(self.size.bytes / self.size.files.max(1))
+        )
     }
 }
 

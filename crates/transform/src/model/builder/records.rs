@@ -41,6 +41,7 @@ impl<'t> Builder<'t> {
         self.joins.push(Join {
             call,
             left_assumed,
+            left_reads: left.reads.as_deref().cloned().unwrap_or_default(),
             right,
         });
     }

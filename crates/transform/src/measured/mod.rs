@@ -1,0 +1,160 @@
+//! What the event logs given with `--profile` measured of the sources and targets one file
+//! spells: the bridge between a [`Profile`] (runs, scans, joins, writes) and the code.
+//!
+//! Matching is by path or table name ([`matching`]); a log that matches nothing in a file changes
+//! nothing in it. Where several runs measured the same relation, the largest figure is used and
+//! the evidence says how many runs there were.
+
+pub mod matching;
+
+use std::sync::Arc;
+
+use sparkfix_eventlog::{JoinStrategy, Profile, Relation, Run};
+
+use crate::model::Source;
+
+/// The size of a relation the code reads, as the logs measured it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelationSize {
+    /// Bytes in memory: the largest `data size` of a shuffle or broadcast right above a scan of
+    /// it (after pruning and filters), else the largest number of bytes read.
+    pub bytes: u64,
+    /// Whether [`RelationSize::bytes`] is an exchange's `data size` (else bytes read).
+    pub in_memory: bool,
+    /// Where the figure comes from: `event log local-1795890117054, query 4`.
+    pub evidence: String,
+}
+
+/// A write the code makes, as the logs measured it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteSize {
+    pub files: u64,
+    pub bytes: u64,
+    /// Partition values written (0 for an unpartitioned write).
+    pub partitions: u64,
+    pub evidence: String,
+}
+
+/// A join the logs ran between relations the code joins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinRun {
+    pub strategy: JoinStrategy,
+    /// The bytes each side carried into the join, when measured.
+    pub left_bytes: Option<u64>,
+    pub right_bytes: Option<u64>,
+    pub evidence: String,
+}
+
+/// The measurements of a run of sparkfix: shared by every file.
+#[derive(Debug, Clone, Default)]
+pub struct Measurements {
+    profile: Arc<Profile>,
+}
+
+impl PartialEq for Measurements {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.profile, &other.profile)
+    }
+}
+
+impl Eq for Measurements {}
+
+impl Measurements {
+    pub fn new(profile: Profile) -> Self {
+        Measurements { profile: Arc::new(profile) }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.profile.runs.is_empty()
+    }
+
+    /// The measured size of the relation `source` names: the largest over every scan of it in
+    /// every run.
+    pub fn relation(&self, source: &Source) -> Option<RelationSize> {
+        let mut best: Option<(RelationSize, &Run)> = None;
+        let mut runs = 0;
+        for run in &self.profile.runs {
+            let mut measured_here = false;
+            for query in &run.queries {
+                for scan in query.scans.iter().filter(|scan| matching::matches(source, &scan.relation)) {
+                    let Some(bytes) = scan.in_memory_bytes() else {
+                        continue;
+                    };
+                    measured_here = true;
+                    let size = RelationSize {
+                        bytes,
+                        in_memory: scan.exchange_bytes.is_some(),
+                        evidence: format!("event log {}, query {}", run.label(), query.id),
+                    };
+                    // An in-memory size beats bytes read; then the larger figure wins.
+                    let better = best.as_ref().is_none_or(|(current, _)| {
+                        (size.in_memory, size.bytes) > (current.in_memory, current.bytes)
+                    });
+                    if better {
+                        best = Some((size, run));
+                    }
+                }
+            }
+            runs += usize::from(measured_here);
+        }
+        best.map(|(mut size, _)| {
+            if runs > 1 {
+                size.evidence = format!("{}, the largest of {runs} runs", size.evidence);
+            }
+            size
+        })
+    }
+
+    /// The measured write to `target`: the run that wrote the most bytes to it.
+    pub fn write(&self, target: &Source) -> Option<WriteSize> {
+        let mut best: Option<WriteSize> = None;
+        let mut runs = 0;
+        for run in &self.profile.runs {
+            let mut measured_here = false;
+            for query in &run.queries {
+                for write in query.writes.iter().filter(|write| matching::matches(target, &write.target)) {
+                    let (Some(files), Some(bytes)) = (write.files, write.bytes) else {
+                        continue;
+                    };
+                    measured_here = true;
+                    if best.as_ref().is_none_or(|current| bytes > current.bytes) {
+                        best = Some(WriteSize {
+                            files,
+                            bytes,
+                            partitions: write.dynamic_partitions.unwrap_or(0),
+                            evidence: format!("event log {}, query {}", run.label(), query.id),
+                        });
+                    }
+                }
+            }
+            runs += usize::from(measured_here);
+        }
+        best.map(|mut size| {
+            if runs > 1 {
+                size.evidence = format!("{}, the largest of {runs} runs", size.evidence);
+            }
+            size
+        })
+    }
+
+    /// A join the logs ran with `right` on its right side and one of `left` on its left.
+    pub fn join(&self, left: &[Source], right: &Source) -> Option<JoinRun> {
+        let names = |relations: &[Relation], source: &Source| {
+            relations.iter().any(|relation| matching::matches(source, relation))
+        };
+        self.profile.runs.iter().find_map(|run| {
+            run.queries.iter().find_map(|query| {
+                let join = query.joins.iter().find(|join| {
+                    names(&join.right.relations, right)
+                        && left.iter().any(|source| names(&join.left.relations, source))
+                })?;
+                Some(JoinRun {
+                    strategy: join.strategy,
+                    left_bytes: join.left.bytes,
+                    right_bytes: join.right.bytes,
+                    evidence: format!("event log {}, query {}", run.label(), query.id),
+                })
+            })
+        })
+    }
+}
