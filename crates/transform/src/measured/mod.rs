@@ -45,6 +45,23 @@ pub struct JoinRun {
     pub evidence: String,
 }
 
+/// What re-reading the relations under a frame cost in a run: the scans after the first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RescanCost {
+    /// Scans of those relations in the run, the first included.
+    pub scans: usize,
+    pub extra_bytes: u64,
+    /// Task time of the stages that ran the re-scans (whole stages: a scan's own share of its
+    /// stage is not in the log).
+    pub extra_task_ms: u64,
+    /// Bytes in memory of those relations, when every one of them was measured.
+    pub in_memory_bytes: Option<u64>,
+    pub evidence: String,
+}
+
+/// Spark's reserved system memory per executor (300 MiB), outside the unified memory pool.
+const RESERVED_MEMORY: u64 = 300 << 20;
+
 /// The measurements of a run of sparkfix: shared by every file.
 #[derive(Debug, Clone, Default)]
 pub struct Measurements {
@@ -135,6 +152,61 @@ impl Measurements {
             }
             size
         })
+    }
+
+    /// What re-scanning the relations `sources` name cost in the run where it cost most.
+    pub fn rescans(&self, sources: &[Source]) -> Option<RescanCost> {
+        let mut best: Option<RescanCost> = None;
+        for run in &self.profile.runs {
+            let rescans: Vec<_> = run
+                .rescans()
+                .into_iter()
+                .filter(|rescan| sources.iter().any(|source| matching::matches(source, &rescan.relation)))
+                .collect();
+            if rescans.is_empty() {
+                continue;
+            }
+            let sizes: Vec<Option<u64>> = sources.iter().map(|source| self.relation(source).map(|size| size.bytes)).collect();
+            let cost = RescanCost {
+                scans: rescans.iter().map(|rescan| rescan.scans).max().unwrap_or(0),
+                extra_bytes: rescans.iter().map(|rescan| rescan.extra_bytes).sum(),
+                extra_task_ms: rescans.iter().map(|rescan| rescan.extra_task_ms).sum(),
+                in_memory_bytes: sizes.iter().copied().sum::<Option<u64>>(),
+                evidence: format!("event log {}", run.label()),
+            };
+            if best.as_ref().is_none_or(|current| cost.extra_task_ms > current.extra_task_ms) {
+                best = Some(cost);
+            }
+        }
+        best
+    }
+
+    /// The memory a cache may fill on the cluster of the run with the most: executors x
+    /// (`spark.executor.memory` - 300 MiB reserved) x `spark.memory.fraction` (0.6 by default;
+    /// storage may take the whole unified pool when execution leaves it free).
+    pub fn storage_memory(&self) -> Option<(u64, String)> {
+        self.profile
+            .runs
+            .iter()
+            .filter_map(|run| {
+                let executors = &run.executors;
+                let memory = executors.memory_bytes?;
+                let fraction: f64 = run
+                    .property("spark.memory.fraction")
+                    .and_then(|value| value.parse().ok())
+                    .unwrap_or(0.6);
+                let count = u64::from(executors.peak_count.max(1));
+                let bytes = (memory.saturating_sub(RESERVED_MEMORY) as f64 * fraction) as u64 * count;
+                Some((
+                    bytes,
+                    format!(
+                        "{count} executors x ({} - 300 MiB) x {fraction} in event log {}",
+                        crate::units::human_bytes(memory),
+                        run.label()
+                    ),
+                ))
+            })
+            .max_by_key(|(bytes, _)| *bytes)
     }
 
     /// A join the logs ran with `right` on its right side and one of `left` on its left.

@@ -8,7 +8,9 @@ use super::{Rule, RuleContext};
 use crate::diagnostic::{Diagnostic, Evidence};
 use crate::edit::Edit;
 use crate::edits::{append_method_call, insert_after_statement};
+use crate::measured::RescanCost;
 use crate::model::{ActionId, Costly, Frame, FrameId, FrameOrigin, Source};
+use crate::units::human_bytes;
 
 pub struct CacheReusedDataframe;
 
@@ -70,13 +72,33 @@ impl Rule for CacheReusedDataframe {
             if lineage_cached || self.data_changes_between(ctx, id, &ancestors, &counted) {
                 continue;
             }
+            let measured = ctx.settings.measurements.rescans(&frame.reads);
+            if let Some(cost) = &measured
+                && !self.worth_caching(ctx, cost)
+            {
+                continue;
+            }
             chosen.push(id);
-            out.push(self.diagnostic(ctx, id, frame, &counted, costly));
+            out.push(self.diagnostic(ctx, id, frame, &counted, costly, measured));
         }
     }
 }
 
 impl CacheReusedDataframe {
+    /// With a measured recomputation: whether the cache pays. Not when the re-scans took under
+    /// `min_rescan_ms` of task time, nor when the relations under the frame hold more than the
+    /// cluster's storage memory (the cache would spill or evict).
+    fn worth_caching(&self, ctx: &RuleContext<'_, '_>, cost: &RescanCost) -> bool {
+        let min_ms = ctx.parameter(self, "min_rescan_ms").as_integer().unwrap_or(1000).max(0) as u64;
+        if cost.extra_task_ms < min_ms {
+            return false;
+        }
+        match (cost.in_memory_bytes, ctx.settings.measurements.storage_memory()) {
+            (Some(size), Some((storage, _))) => size <= storage,
+            _ => true,
+        }
+    }
+
     /// Whether a statement between the first and the last counted action deletes, moves or
     /// overwrites data: a cache would serve the old rows where the job reads the new ones. A
     /// frame that leaves its function (returned, stored, passed on) is used at unknown places:
@@ -125,6 +147,7 @@ impl CacheReusedDataframe {
         frame: &Frame<'_>,
         counted: &[ActionId],
         costly: Costly,
+        measured: Option<RescanCost>,
     ) -> Diagnostic {
         let model = ctx.model;
         let mut lines: Vec<(usize, bool)> = counted
@@ -173,7 +196,17 @@ impl CacheReusedDataframe {
             costly.kind.describe(),
             ctx.line(costly.at)
         );
-        let evidence = Evidence::Proven(rerun);
+        let evidence = match measured {
+            Some(cost) => Evidence::Measured(format!(
+                "{rerun}; the relations it reads were scanned {} times in a run, the re-scans \
+                 taking {:.1} s of task time and {} ({})",
+                cost.scans,
+                cost.extra_task_ms as f64 / 1000.0,
+                human_bytes(cost.extra_bytes),
+                cost.evidence
+            )),
+            None => Evidence::Proven(rerun),
+        };
         let mut edits = self.cache_edits(ctx, frame);
         if !edits.is_empty()
             && let Some(edit) = self.unpersist_edit(ctx, id, frame)
