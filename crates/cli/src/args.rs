@@ -87,11 +87,23 @@ struct ProfileArgs {
     /// Event logs: files, rolled folders, or folders of logs.
     #[arg(value_name = "LOG", required = true)]
     logs: Vec<PathBuf>,
+
+    /// Job files or folders: each input and write gets the lines of code that read or write it.
+    #[arg(long, value_name = "PATH")]
+    code: Vec<PathBuf>,
 }
 
-/// Parses `sparkfix profile ...` (the process arguments, `profile` second) into the log paths.
-pub fn parse_profile() -> Result<Vec<PathBuf>, clap::Error> {
-    ProfileArgs::try_parse_from(std::env::args_os().skip(1)).map(|args| args.logs)
+/// `sparkfix profile`'s arguments.
+#[derive(Debug, Clone)]
+pub struct ProfileInvocation {
+    pub logs: Vec<PathBuf>,
+    pub code: Vec<PathBuf>,
+}
+
+/// Parses `sparkfix profile ...` (the process arguments, `profile` second).
+pub fn parse_profile() -> Result<ProfileInvocation, clap::Error> {
+    ProfileArgs::try_parse_from(std::env::args_os().skip(1))
+        .map(|args| ProfileInvocation { logs: args.logs, code: args.code })
 }
 
 /// What a run does with each file.

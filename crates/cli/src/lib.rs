@@ -33,7 +33,7 @@ use test_files::TestFiles;
 pub fn main() -> ExitCode {
     if std::env::args_os().nth(1).is_some_and(|first| first == "profile") {
         return match args::parse_profile() {
-            Ok(logs) => profile_command::run(&logs),
+            Ok(invocation) => profile_command::run(&invocation),
             Err(error) => exit::of_usage(&error),
         };
     }

@@ -8,44 +8,99 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use sparkfix_eventlog::{Relation, Run};
-use sparkfix_transform::human_bytes;
+use sparkfix_transform::measured::matching;
+use sparkfix_transform::{RelationUse, SpelledRelation, human_bytes, spelled_relations};
 
-use crate::eventlogs;
+use crate::args::ProfileInvocation;
+use crate::exclude::Exclude;
 use crate::output::Output;
+use crate::test_files::TestFiles;
+use crate::{discover, eventlogs, paths};
 
 /// How many stages the "slowest stages" table lists.
 const SLOWEST_STAGES: usize = 5;
 
-/// Runs the subcommand on the given log paths.
-pub fn run(logs: &[PathBuf]) -> ExitCode {
-    let loaded = eventlogs::load(logs);
+/// Runs the subcommand.
+pub fn run(invocation: &ProfileInvocation) -> ExitCode {
+    let loaded = eventlogs::load(&invocation.logs);
     let mut output = Output::new();
+    let (code, code_failed) = spelled_in(&invocation.code, &mut output);
     let mut text = String::new();
     for run in &loaded.profile.runs {
-        push_run(&mut text, run);
+        push_run(&mut text, run, code.as_deref());
     }
     output.out(text.as_bytes());
     for problem in &loaded.problems {
         output.err(&format!("{}: {}\n", problem.file, problem.message));
     }
-    if loaded.failed {
+    if loaded.failed || code_failed {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
     }
 }
 
-/// The report of one run.
-pub fn push_run(out: &mut String, run: &Run) {
+/// A path or table a job file spells, and where.
+struct Spelled {
+    file: String,
+    relation: SpelledRelation,
+}
+
+/// The reads and writes of the job files under `paths` (`None` when no `--code` was given), and
+/// whether some file could not be read.
+fn spelled_in(paths: &[PathBuf], output: &mut Output) -> (Option<Vec<Spelled>>, bool) {
+    if paths.is_empty() {
+        return (None, false);
+    }
+    let cwd = std::env::current_dir().ok();
+    let root = cwd.clone().unwrap_or_default();
+    let exclude = Exclude::new(&[], &root).expect("no globs to refuse");
+    let tests = TestFiles::new(false, &root);
+    let mut spelled = Vec::new();
+    let mut failed = false;
+    for target in discover::discover(paths, &exclude, &tests) {
+        let file = paths::display(&target.path, cwd.as_deref());
+        let relations = match &target.problem {
+            Some(problem) => Err(problem.to_string()),
+            None => std::fs::read_to_string(&target.path)
+                .map_err(|error| format!("cannot read: {error}"))
+                .and_then(|text| spelled_relations(&text).map_err(|error| error.to_string())),
+        };
+        match relations {
+            Ok(relations) => spelled.extend(relations.into_iter().map(|relation| Spelled { file: file.clone(), relation })),
+            Err(reason) => {
+                failed = true;
+                output.err(&format!("{file}: {reason}\n"));
+            }
+        }
+    }
+    (Some(spelled), failed)
+}
+
+/// `file:line` of each place in the code that reads (or writes) `relation`.
+fn code_lines(code: &[Spelled], relation: &Relation, usage: RelationUse) -> String {
+    let places: Vec<String> = code
+        .iter()
+        .filter(|spelled| spelled.relation.usage == usage && matching::matches(&spelled.relation.source, relation))
+        .map(|spelled| format!("{}:{}", spelled.file, spelled.relation.line))
+        .collect();
+    if places.is_empty() { "-".to_string() } else { places.join(", ") }
+}
+
+/// The report of one run; with `code`, each input and write names the lines that match it.
+fn push_run(out: &mut String, run: &Run, code: Option<&[Spelled]>) {
     let name = run.app_name.as_deref().unwrap_or("?");
     let version = run.spark_version.as_deref().unwrap_or("?");
     let duration = run.duration_ms().map_or("?".to_string(), seconds);
     let _ = writeln!(out, "run {} ({name}): Spark {version}, {duration}, log {}", run.label(), run.log);
     push_settings(out, run);
 
-    let mut inputs = Table::new(["query", "relation", "format", "read", "files", "rows", "in memory"]);
+    // Without `--code` the last column stays empty and its header blank: trimmed away.
+    let code_header = if code.is_some() { "code" } else { "" };
+    let mut inputs = Table::new(["query", "relation", "format", "read", "files", "rows", "in memory", code_header]);
     let mut joins = Table::new(["query", "strategy", "type", "left", "left size", "right", "right size"]);
-    let mut writes = Table::new(["query", "target", "files", "bytes", "rows", "partitions"]);
+    let mut writes = Table::new(["query", "target", "files", "bytes", "rows", "partitions", code_header]);
+    let lines = |relation: &Relation, usage| code.map_or(String::new(), |code| code_lines(code, relation, usage));
     for query in &run.queries {
         for scan in &query.scans {
             inputs.row([
@@ -56,6 +111,7 @@ pub fn push_run(out: &mut String, run: &Run) {
                 count(scan.files_read),
                 count(scan.rows),
                 bytes(scan.exchange_bytes),
+                lines(&scan.relation, RelationUse::Read),
             ]);
         }
         for join in &query.joins {
@@ -77,6 +133,7 @@ pub fn push_run(out: &mut String, run: &Run) {
                 bytes(write.bytes),
                 count(write.rows),
                 count(write.dynamic_partitions),
+                lines(&write.target, RelationUse::Write),
             ]);
         }
     }

@@ -6,7 +6,7 @@ use sparkfix_syntax::SourceFile;
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::fix_apply::apply_fixes;
-use crate::model::SparkModel;
+use crate::model::{Source, SparkModel};
 use crate::rules::{RULES, Rule, RuleContext};
 use crate::settings::Settings;
 
@@ -94,6 +94,47 @@ pub fn check(source: &str, settings: &Settings) -> Result<Vec<Diagnostic>, Parse
     }
     let file = parse(source)?;
     Ok(run_rules(&file, settings, RULES))
+}
+
+/// Whether a [`SpelledRelation`] is read or written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelationUse {
+    Read,
+    Write,
+}
+
+/// A path or table the code spells in a read or a write, with its 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpelledRelation {
+    pub line: usize,
+    pub source: Source,
+    pub usage: RelationUse,
+}
+
+/// The paths and tables `source` reads and writes, in source order: what `sparkfix profile`
+/// matches to a log's scans and writes.
+pub fn spelled_relations(source: &str) -> Result<Vec<SpelledRelation>, ParseError> {
+    if !may_contain_spark(source.as_bytes()) {
+        return Ok(Vec::new());
+    }
+    let file = parse(source)?;
+    let model = SparkModel::build(&file);
+    let line = |offset: usize| file.line_column(offset).line;
+    let reads = model.read_sites.iter().map(|site| SpelledRelation {
+        line: line(site.node.start()),
+        source: site.source.clone(),
+        usage: RelationUse::Read,
+    });
+    let writes = model.writes.iter().filter_map(|write| {
+        Some(SpelledRelation {
+            line: line(write.terminal.syntax().start()),
+            source: write.target.clone()?,
+            usage: RelationUse::Write,
+        })
+    });
+    let mut spelled: Vec<SpelledRelation> = reads.chain(writes).collect();
+    spelled.sort_by_key(|relation| relation.line);
+    Ok(spelled)
 }
 
 /// Runs the fix loop on `source`: apply every applicable fix, re-parse, re-run the rules, until

@@ -19,7 +19,8 @@ pub mod measured;
 pub use diagnostic::{Diagnostic, Evidence, Location};
 pub use edit::{Applicability, Edit, Fix};
 pub use engine::{
-    FixFailure, FixOutcome, MAX_FIX_PASSES, ParseError, check, fix, may_contain_spark,
+    FixFailure, FixOutcome, MAX_FIX_PASSES, ParseError, RelationUse, SpelledRelation, check, fix,
+    may_contain_spark, spelled_relations,
 };
 pub use metadata::{RULE_FILES, RuleMeta, all_metadata};
 pub use rule_selection::{RuleSelection, UnknownRule};

@@ -245,6 +245,16 @@ pub struct SparkModel<'t> {
     pub conf: Vec<ConfSetting<'t>>,
     /// Statements that delete, move or overwrite data, in source order.
     pub side_effects: Vec<SideEffect<'t>>,
+    /// Every read whose path or table the code spells, in source order.
+    pub read_sites: Vec<ReadSite<'t>>,
+}
+
+/// A read of a path or table the code spells: `spark.read.parquet("s3://b/x/")`, `spark.table(t)`.
+#[derive(Debug, Clone)]
+pub struct ReadSite<'t> {
+    /// The reading call (`parquet(...)`, `table(...)`).
+    pub node: SyntaxNode<'t>,
+    pub source: Source,
 }
 
 impl<'t> SparkModel<'t> {

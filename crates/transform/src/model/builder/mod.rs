@@ -27,7 +27,7 @@ use super::layout::Layout;
 use super::size::{SizeFacts, Source};
 use super::spark_api::{self, Step, Ty};
 use super::{
-    Action, ConfSetting, Frame, FrameId, FrameOrigin, Join, Runs, ScopeId, SideEffect, SparkModel,
+    Action, ConfSetting, Frame, FrameId, FrameOrigin, Join, ReadSite, Runs, ScopeId, SideEffect, SparkModel,
     Write,
 };
 
@@ -43,6 +43,7 @@ pub(super) struct Builder<'t> {
     writes: Vec<Write<'t>>,
     conf: Vec<ConfSetting<'t>>,
     side_effects: Vec<SideEffect<'t>>,
+    read_sites: Vec<ReadSite<'t>>,
     scopes: Vec<Scope<'t>>,
     summaries: Vec<FunctionSummary>,
     scope: ScopeId,
@@ -67,6 +68,7 @@ impl<'t> Builder<'t> {
             writes: Vec::new(),
             conf: Vec::new(),
             side_effects: Vec::new(),
+            read_sites: Vec::new(),
             scopes: vec![Scope::default()],
             summaries: Vec::new(),
             scope: ScopeId(0),
@@ -91,6 +93,12 @@ impl<'t> Builder<'t> {
             writes: self.writes,
             conf: self.conf,
             side_effects: self.side_effects,
+            read_sites: {
+                let mut sites = self.read_sites;
+                sites.sort_by_key(|site| site.node.start());
+                sites.dedup_by_key(|site| site.node.start());
+                sites
+            },
         }
     }
 
@@ -441,6 +449,11 @@ impl<'t> Builder<'t> {
         match spark_api::step(value.ty, link.name, link.call.is_some()) {
             Step::To(ty) => {
                 let size = size_after(&value, link, &args, ty);
+                if matches!(value.ty, Ty::Session | Ty::Reader | Ty::DynamicFrameReader)
+                    && let Some(source) = size.as_ref().and_then(|size| size.source.clone())
+                {
+                    self.read_sites.push(ReadSite { node: link.node, source });
+                }
                 let layout = layout_after(&value, link, &args, ty);
                 let columns = columns_after(&value, link, &args, ty);
                 let constants = constants_after(&value, link, &args, ty);
