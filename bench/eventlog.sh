@@ -18,12 +18,15 @@ sparkfix=target/release/sparkfix
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# The seed: the plain Spark 3.5 log of the example job (every event kind a real run writes).
-seed=$(find tests/eventlogs/logs -path '*spark35*' -type f ! -name '*.*' | head -1)
-if [ -z "$seed" ]; then
-    echo "no plain Spark 3.5 log under tests/eventlogs/logs: run tests/eventlogs/generate.sh" >&2
+# The seed: the Spark 3.5 log of the example job (every event kind a real run writes), kept
+# gzipped in the repository.
+gz=$(find tests/eventlogs/logs/spark35/customer_purchase_analytics/gzip -name '*.gz' | head -1)
+if [ -z "$gz" ]; then
+    echo "no gzipped Spark 3.5 log under tests/eventlogs/logs: run tests/eventlogs/generate.sh" >&2
     exit 1
 fi
+seed="$work/seed"
+gzip -dc "$gz" > "$seed"
 big="$work/app-bench"
 target=$((gib * 1024 * 1024 * 1024))
 # The first copy whole; then the events between the environment and the application end, again
@@ -38,7 +41,7 @@ bytes=$(stat -c %s "$big")
 lines=$(wc -l < "$big")
 zstd -q -3 -T2 "$big" -o "$big.zstd"
 zbytes=$(stat -c %s "$big.zstd")
-echo "log: $lines events, $((bytes / 1024 / 1024)) MiB plain, $((zbytes / 1024 / 1024)) MiB as zstd (seed: $seed)"
+echo "log: $lines events, $((bytes / 1024 / 1024)) MiB plain, $((zbytes / 1024 / 1024)) MiB as zstd (seed: $gz)"
 echo
 
 measure() {

@@ -54,11 +54,18 @@ pub fn python() -> PathBuf {
 /// Runs `script` with `args` on the PySpark interpreter, in the script's folder, and returns
 /// its output. Panics, with the job's stdout and stderr, when it fails or runs too long.
 pub fn run_job(script: &Path, args: &[&str]) -> Output {
+    run_job_with_env(script, args, &[])
+}
+
+/// [`run_job`] with extra environment variables (`PYSPARK_SUBMIT_ARGS`: Spark settings made
+/// outside the job, as a user turns event logging on).
+pub fn run_job_with_env(script: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let python = python();
     let mut command = Command::new(&python);
     command
         .arg(script)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(script.parent().expect("a job script lives in a folder"))
         .env("PYSPARK_PYTHON", &python)
         .env("SPARK_LOCAL_IP", "127.0.0.1")

@@ -72,21 +72,33 @@ fn find(path: &Path, cwd: Option<&Path>) -> Result<Vec<LogFiles>, String> {
     if layout::is_rolled_folder(folder_name) {
         return rolled(path, cwd).map(|log| vec![log]);
     }
+    let mut logs = Vec::new();
+    in_folder(path, cwd, MAX_DEPTH, &mut logs)?;
+    Ok(logs)
+}
+
+/// How many folders deep a folder of logs is searched.
+const MAX_DEPTH: usize = 4;
+
+/// The logs in a folder of logs, in name order: files, rolled folders, and the logs of other
+/// sub-folders down to `depth` more levels.
+fn in_folder(path: &Path, cwd: Option<&Path>, depth: usize, logs: &mut Vec<LogFiles>) -> Result<(), String> {
     let mut entries: Vec<PathBuf> = fs::read_dir(path)
         .map_err(|error| format!("cannot read the folder: {error}"))?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
         .collect();
     entries.sort();
-    let mut logs = Vec::new();
     for entry in entries {
         let name = entry.file_name().and_then(|name| name.to_str()).unwrap_or_default().to_string();
         if entry.is_dir() && layout::is_rolled_folder(&name) {
             logs.push(rolled(&entry, cwd)?);
+        } else if entry.is_dir() && depth > 0 && !name.starts_with('.') {
+            in_folder(&entry, cwd, depth - 1, logs)?;
         } else if entry.is_file() && layout::may_be_log_file(&name) {
             logs.push(LogFiles { name: paths::display(&entry, cwd), files: vec![entry] });
         }
     }
-    Ok(logs)
+    Ok(())
 }
 
 /// A Spark 4 rolled log: its `events_<n>_...` parts in order.

@@ -76,6 +76,11 @@ pub fn main() -> ExitCode {
     if profile_failed {
         tally.add_error();
     }
+    for log in context.settings.measurements.unused_logs() {
+        output.err(&format!(
+            "{log}: no read or write of the files checked matches this log: it changed nothing\n"
+        ));
+    }
     // After a closed stdout (`| head`) a check or diff run stopped early: its totals are partial.
     let partial = output.stdout_closed() && invocation.mode != args::Mode::Write;
     if let Some(summary) = report::summary(invocation.mode, &tally).filter(|_| !partial) {

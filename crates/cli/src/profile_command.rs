@@ -55,7 +55,8 @@ fn spelled_in(paths: &[PathBuf], output: &mut Output) -> (Option<Vec<Spelled>>, 
     let cwd = std::env::current_dir().ok();
     let root = cwd.clone().unwrap_or_default();
     let exclude = Exclude::new(&[], &root).expect("no globs to refuse");
-    let tests = TestFiles::new(false, &root);
+    // Named job files are matched whatever their folder: skipping test files is for findings.
+    let tests = TestFiles::new(true, &root);
     let mut spelled = Vec::new();
     let mut failed = false;
     for target in discover::discover(paths, &exclude, &tests) {

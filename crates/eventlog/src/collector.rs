@@ -3,7 +3,7 @@
 //! Memory grows with the number of executions, stages and tasks (a duration per task, for the
 //! median), never with the size of the log: each event is dropped once it is folded in.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::events::*;
 use crate::plan::{Accumulators, PlanSummary};
@@ -199,14 +199,16 @@ impl Collector {
             stage_ids.entry(execution).or_default().push(stage);
         }
         let queries = std::mem::take(&mut self.queries);
+        let mut seen = HashSet::new();
         self.run.queries = queries
             .into_iter()
             .map(|(id, state)| {
-                let (scans, joins, writes, exchanges) = state.plan.measure(&self);
+                let (scans, joins, writes, exchanges) = state.plan.measure(&self, &mut seen);
                 let mut stage_ids = stage_ids.remove(&id).unwrap_or_default();
                 stage_ids.sort_unstable();
                 Query {
                     id,
+                    cache_reads: state.plan.cache_reads,
                     description: state.description,
                     started_ms: state.started_ms,
                     ended_ms: state.ended_ms,

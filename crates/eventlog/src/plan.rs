@@ -4,6 +4,13 @@
 //!
 //! Only the final plan counts: an adaptive update replaces the summary of its execution. Its
 //! nodes keep the accumulators of the query stages that already ran, so nothing measured is lost.
+//!
+//! A node is known by its accumulators: the plan of a cached frame appears under the
+//! `InMemoryTableScan` of every query that reads the cache, with the same accumulators, but ran
+//! once. [`PlanSummary::measure`] keeps a node only the first time its key (its first
+//! accumulator) is met in the run.
+
+use std::collections::HashSet;
 
 use crate::events::PlanNode;
 use crate::profile::{Exchange, Join, JoinSide, JoinStrategy, Relation, Scan, Write};
@@ -12,6 +19,8 @@ use crate::relation;
 /// A plan reduced to what sparkfix measures.
 #[derive(Debug, Default)]
 pub struct PlanSummary {
+    /// Reads of cached data (`InMemoryTableScan`).
+    pub cache_reads: usize,
     scans: Vec<ScanIds>,
     joins: Vec<JoinIds>,
     writes: Vec<WriteIds>,
@@ -20,6 +29,8 @@ pub struct PlanSummary {
 
 #[derive(Debug)]
 struct ScanIds {
+    /// The node's first accumulator: the same node in another query's plan has it too.
+    key: Option<u64>,
     relation: Relation,
     format: Option<String>,
     bytes: Option<u64>,
@@ -31,6 +42,8 @@ struct ScanIds {
 
 #[derive(Debug)]
 struct JoinIds {
+    /// The node's first accumulator: the same node in another query's plan has it too.
+    key: Option<u64>,
     strategy: JoinStrategy,
     join_type: Option<String>,
     left: SideIds,
@@ -46,6 +59,8 @@ struct SideIds {
 
 #[derive(Debug)]
 struct WriteIds {
+    /// The node's first accumulator: the same node in another query's plan has it too.
+    key: Option<u64>,
     target: Relation,
     command: String,
     files: Option<u64>,
@@ -56,6 +71,8 @@ struct WriteIds {
 
 #[derive(Debug)]
 struct ExchangeIds {
+    /// The node's first accumulator: the same node in another query's plan has it too.
+    key: Option<u64>,
     broadcast: bool,
     bytes: Option<u64>,
     shuffle_bytes_written: Option<u64>,
@@ -78,8 +95,12 @@ impl PlanSummary {
     /// row-wise operators between.
     fn visit(&mut self, node: &PlanNode, exchange_above: Option<u64>) {
         let name = node.node_name.as_str();
+        if name == "InMemoryTableScan" {
+            self.cache_reads += 1;
+        }
         if let Some(relation) = relation::scanned(node) {
             self.scans.push(ScanIds {
+                key: key(node),
                 relation,
                 format: node.metadata.get("Format").cloned(),
                 bytes: node.metric("size of files read"),
@@ -90,6 +111,7 @@ impl PlanSummary {
         }
         if let Some(strategy) = JoinStrategy::from_node_name(name) {
             self.joins.push(JoinIds {
+                key: key(node),
                 strategy,
                 join_type: join_type(&node.simple_string),
                 left: node.children.first().map(side).unwrap_or_default(),
@@ -100,6 +122,7 @@ impl PlanSummary {
             && let Some((command, target)) = relation::written(node)
         {
             self.writes.push(WriteIds {
+                key: key(node),
                 target,
                 command,
                 files: node.metric("number of written files"),
@@ -111,6 +134,7 @@ impl PlanSummary {
         let exchange = is_exchange(name);
         if exchange {
             self.exchanges.push(ExchangeIds {
+                key: key(node),
                 broadcast: name == "BroadcastExchange",
                 bytes: node.metric("data size"),
                 shuffle_bytes_written: node.metric("shuffle bytes written"),
@@ -128,12 +152,27 @@ impl PlanSummary {
         }
     }
 
-    /// The figures of this plan, from the accumulator values of the whole log.
-    pub fn measure(&self, accumulators: &impl Accumulators) -> (Vec<Scan>, Vec<Join>, Vec<Write>, Vec<Exchange>) {
+    /// The figures of this plan, from the accumulator values of the whole log. Nodes whose key
+    /// is in `seen` (measured in an earlier query) are left out; the others' keys are added.
+    pub fn measure(
+        &self,
+        accumulators: &impl Accumulators,
+        seen: &mut HashSet<u64>,
+    ) -> (Vec<Scan>, Vec<Join>, Vec<Write>, Vec<Exchange>) {
         let value = |id: Option<u64>| id.and_then(|id| accumulators.value(id));
+        let before = seen.clone();
+        let mut new = |key: Option<u64>| match key {
+            Some(key) if before.contains(&key) => false,
+            Some(key) => {
+                seen.insert(key);
+                true
+            }
+            None => true,
+        };
         let scans = self
             .scans
             .iter()
+            .filter(|scan| new(scan.key))
             .map(|scan| Scan {
                 relation: scan.relation.clone(),
                 format: scan.format.clone(),
@@ -154,6 +193,7 @@ impl PlanSummary {
         let joins = self
             .joins
             .iter()
+            .filter(|join| new(join.key))
             .map(|join| Join {
                 strategy: join.strategy,
                 join_type: join.join_type.clone(),
@@ -164,6 +204,7 @@ impl PlanSummary {
         let writes = self
             .writes
             .iter()
+            .filter(|write| new(write.key))
             .map(|write| Write {
                 target: write.target.clone(),
                 command: write.command.clone(),
@@ -176,6 +217,7 @@ impl PlanSummary {
         let exchanges = self
             .exchanges
             .iter()
+            .filter(|exchange| new(exchange.key))
             .map(|exchange| Exchange {
                 broadcast: exchange.broadcast,
                 bytes: value(exchange.bytes),
@@ -215,6 +257,11 @@ fn collect_scans(node: &PlanNode, side: &mut SideIds) {
     for child in &node.children {
         collect_scans(child, side);
     }
+}
+
+/// A node's key: its first accumulator.
+fn key(node: &PlanNode) -> Option<u64> {
+    node.metrics.first().map(|metric| metric.accumulator_id)
 }
 
 fn is_exchange(name: &str) -> bool {

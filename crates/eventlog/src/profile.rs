@@ -81,6 +81,8 @@ pub struct Query {
     pub joins: Vec<Join>,
     pub writes: Vec<Write>,
     pub exchanges: Vec<Exchange>,
+    /// Reads of cached data (`InMemoryTableScan` nodes) in the final plan.
+    pub cache_reads: usize,
     /// The stages of this query's jobs.
     pub stage_ids: Vec<u64>,
 }

@@ -128,7 +128,7 @@ pub fn spelled_relations(source: &str) -> Result<Vec<SpelledRelation>, ParseErro
     let writes = model.writes.iter().filter_map(|write| {
         Some(SpelledRelation {
             line: line(write.terminal.syntax().start()),
-            source: write.target.clone()?,
+            source: write.target_pattern.clone()?,
             usage: RelationUse::Write,
         })
     });
@@ -226,6 +226,11 @@ fn parse(source: &str) -> Result<SourceFile, ParseError> {
 /// Builds the Spark model once and runs every rule on it.
 fn run_rules(file: &SourceFile, settings: &Settings, rules: &[&dyn Rule]) -> Vec<Diagnostic> {
     let model = SparkModel::build(file);
+    if !settings.measurements.is_empty() {
+        let reads = model.read_sites.iter().map(|site| &site.source);
+        let writes = model.writes.iter().filter_map(|write| write.target_pattern.as_ref());
+        settings.measurements.note_code(reads.chain(writes));
+    }
     let lineage = model.lineage();
     let ctx = RuleContext {
         file,

@@ -8,6 +8,7 @@
 pub mod matching;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use sparkfix_eventlog::{JoinStrategy, Profile, Relation, Run};
 
@@ -59,13 +60,24 @@ pub struct RescanCost {
     pub evidence: String,
 }
 
+/// The mark of a run that matched something in the code.
+struct Used<'a>(&'a AtomicBool);
+
+impl Used<'_> {
+    fn set(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
 /// Spark's reserved system memory per executor (300 MiB), outside the unified memory pool.
 const RESERVED_MEMORY: u64 = 300 << 20;
 
-/// The measurements of a run of sparkfix: shared by every file.
+/// The measurements of a run of sparkfix: shared by every file (and thread).
 #[derive(Debug, Clone, Default)]
 pub struct Measurements {
     profile: Arc<Profile>,
+    /// For each run, whether some source or target of a checked file matched it.
+    used: Arc<Vec<AtomicBool>>,
 }
 
 impl PartialEq for Measurements {
@@ -78,7 +90,39 @@ impl Eq for Measurements {}
 
 impl Measurements {
     pub fn new(profile: Profile) -> Self {
-        Measurements { profile: Arc::new(profile) }
+        let used = profile.runs.iter().map(|_| AtomicBool::new(false)).collect();
+        Measurements { profile: Arc::new(profile), used: Arc::new(used) }
+    }
+
+    /// The logs of the runs that no source or target of the files checked so far matched: they
+    /// changed nothing (an unrelated application's log, or the wrong files).
+    pub fn unused_logs(&self) -> Vec<&str> {
+        self.profile
+            .runs
+            .iter()
+            .zip(self.used.iter())
+            .filter(|(_, used)| !used.load(Ordering::Relaxed))
+            .map(|(run, _)| run.log.as_str())
+            .collect()
+    }
+
+    /// Marks the runs whose scans or writes one of `sources` (the reads and write targets of a
+    /// file) names.
+    pub fn note_code<'s>(&self, sources: impl IntoIterator<Item = &'s Source>) {
+        let sources: Vec<&Source> = sources.into_iter().collect();
+        for (run, used) in self.runs() {
+            let relations = run.queries.iter().flat_map(|query| {
+                query.scans.iter().map(|scan| &scan.relation).chain(query.writes.iter().map(|write| &write.target))
+            });
+            if relations.into_iter().any(|relation| sources.iter().any(|source| matching::matches(source, relation))) {
+                used.set();
+            }
+        }
+    }
+
+    /// The runs, each with a mark to set when something in the code matched it.
+    fn runs(&self) -> impl Iterator<Item = (&Run, Used<'_>)> {
+        self.profile.runs.iter().zip(self.used.iter().map(Used))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -90,10 +134,11 @@ impl Measurements {
     pub fn relation(&self, source: &Source) -> Option<RelationSize> {
         let mut best: Option<(RelationSize, &Run)> = None;
         let mut runs = 0;
-        for run in &self.profile.runs {
+        for (run, used) in self.runs() {
             let mut measured_here = false;
             for query in &run.queries {
                 for scan in query.scans.iter().filter(|scan| matching::matches(source, &scan.relation)) {
+                    used.set();
                     let Some(bytes) = scan.in_memory_bytes() else {
                         continue;
                     };
@@ -126,10 +171,11 @@ impl Measurements {
     pub fn write(&self, target: &Source) -> Option<WriteSize> {
         let mut best: Option<WriteSize> = None;
         let mut runs = 0;
-        for run in &self.profile.runs {
+        for (run, used) in self.runs() {
             let mut measured_here = false;
             for query in &run.queries {
                 for write in query.writes.iter().filter(|write| matching::matches(target, &write.target)) {
+                    used.set();
                     let (Some(files), Some(bytes)) = (write.files, write.bytes) else {
                         continue;
                     };
@@ -228,5 +274,58 @@ impl Measurements {
                 })
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sparkfix_eventlog::{Query, Scan, Write};
+
+    use super::*;
+
+    fn run(id: &str, products_bytes: u64, files: u64) -> Run {
+        let scan = Scan {
+            relation: Relation::Paths(vec!["s3a://lake/dim/products".into()]),
+            format: None,
+            bytes_read: Some(products_bytes / 2),
+            files_read: Some(1),
+            rows: None,
+            exchange_bytes: Some(products_bytes),
+            stage_ids: Vec::new(),
+        };
+        let write = Write {
+            target: Relation::Table("spark_catalog.sales.daily".into()),
+            command: "InsertIntoHadoopFsRelationCommand".into(),
+            files: Some(files),
+            bytes: Some(files << 20),
+            rows: None,
+            dynamic_partitions: Some(0),
+        };
+        Run {
+            log: format!("logs/{id}"),
+            app_id: Some(id.into()),
+            queries: vec![Query { id: 7, scans: vec![scan], writes: vec![write], ..Query::default() }],
+            ..Run::default()
+        }
+    }
+
+    #[test]
+    fn the_largest_of_several_runs_is_used_and_said() {
+        let measurements = Measurements::new(Profile { runs: vec![run("app-1", 5 << 20, 40), run("app-2", 9 << 20, 10)] });
+        let size = measurements.relation(&Source::Path("s3://lake/dim/products/".into())).unwrap();
+        assert_eq!(size.bytes, 9 << 20);
+        assert_eq!(size.evidence, "event log app-2, query 7, the largest of 2 runs");
+        let write = measurements.write(&Source::Table("sales.daily".into())).unwrap();
+        assert_eq!((write.files, write.evidence.as_str()), (40, "event log app-1, query 7, the largest of 2 runs"));
+        assert!(measurements.relation(&Source::Path("s3://lake/dim/customers/".into())).is_none());
+        assert!(measurements.unused_logs().is_empty());
+    }
+
+    #[test]
+    fn runs_no_code_matched_are_reported_unused() {
+        let measurements = Measurements::new(Profile { runs: vec![run("app-1", 1, 1), run("app-2", 1, 1)] });
+        assert_eq!(measurements.unused_logs(), ["logs/app-1", "logs/app-2"]);
+        measurements.note_code([&Source::Path("{}/dim/products".into())]);
+        assert!(measurements.unused_logs().is_empty());
     }
 }

@@ -43,6 +43,9 @@ pub struct Write<'t> {
     pub named_format: Option<WriteFormat>,
     /// The path or table written, when the code spells it.
     pub target: Option<Source>,
+    /// The target, or the template of an f-string path (`{}/curated/sales/`): what an event
+    /// log's write is matched to.
+    pub target_pattern: Option<Source>,
     /// Columns of the written frame that hold one literal value on every row.
     pub constant_columns: Vec<&'t str>,
     /// The paths and tables the written frame's lineage reads, as far as the code spells them.

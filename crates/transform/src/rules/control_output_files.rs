@@ -60,7 +60,7 @@ impl Rule for ControlOutputFiles {
                 continue;
             }
             let measured = write
-                .target
+                .target_pattern
                 .as_ref()
                 .and_then(|target| ctx.settings.measurements.write(target))
                 .map(|size| Measured::of(self, ctx, size));
@@ -69,6 +69,14 @@ impl Rule for ControlOutputFiles {
             // of an unpartitioned write, and repartitioning by them would put every row in one
             // task.
             let partitioned = !partitions.is_empty() && !all_constant(write, &partitions);
+            // Measured at one file per value or fewer: each value already had one task.
+            if partitioned
+                && measured
+                    .as_ref()
+                    .is_some_and(|measured| measured.size.files <= measured.size.partitions.max(1))
+            {
+                continue;
+            }
             let (message, call, evidence) = if partitioned {
                 let columns = column_list(&partitions);
                 let shown = partitions

@@ -101,6 +101,14 @@ impl<'t> Builder<'t> {
                 .and_then(|(_, value)| resolved_string(value))
                 .map(Source::Path),
         };
+        // An f-string path is no exact target, but as a template it still names what an event
+        // log measured.
+        let target_pattern = target.clone().or_else(|| match method {
+            "saveAsTable" | "insertInto" | "jdbc" => None,
+            _ => argument(terminal, args, 0, "path")
+                .and_then(|(_, value)| value.text?.string_template())
+                .map(Source::Path),
+        });
         if let Some(target) = &target {
             self.side_effects.push(SideEffect {
                 node: terminal.syntax(),
@@ -108,6 +116,7 @@ impl<'t> Builder<'t> {
             });
         }
         self.writes.push(Write {
+            target_pattern,
             frame: writer.frame,
             builders: writer.builders,
             terminal,

@@ -1,0 +1,168 @@
+//! `--profile` end to end, with real PySpark: a job runs with its event log on (set outside
+//! the job, as a user would), `sparkfix --write --profile <that log>` fixes it, and the fixed job
+//! runs again. The fixed run must write the same rows, and its own event log must show what the
+//! fixes promised: the broadcasts and the cache in the new plan, the number of files predicted
+//! from the measured bytes.
+//!
+//! The data is made by `tests/eventlogs/make_data.py` (the generator of the committed logs):
+//! a fact table of 3 million rows, small dimensions, 300 tiny landing files. Like the committed
+//! logs, the runs set `spark.sql.autoBroadcastJoinThreshold` to 1 KiB so that the KB-sized
+//! dimensions stand in for dimensions above Spark's 10 MB default.
+
+#[path = "support/pyspark.rs"]
+mod pyspark;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use sparkfix_eventlog::{JoinStrategy, LogReader, Run, layout};
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `script BASE` with event logging into `events`, on two local cores.
+fn run_logged(script: &Path, base: &Path, events: &Path, extra: &str) {
+    fs::create_dir_all(events).unwrap();
+    let submit = format!(
+        "--master local[2] --conf spark.eventLog.enabled=true --conf spark.eventLog.dir=file://{} \
+         --conf spark.ui.enabled=false {extra} pyspark-shell",
+        events.display()
+    );
+    pyspark::run_job_with_env(script, &[base.to_str().unwrap()], &[("PYSPARK_SUBMIT_ARGS", &submit)]);
+}
+
+/// Reads the one Spark 4 rolled log Spark wrote into `events`.
+fn read_log(events: &Path) -> Run {
+    let rolled = fs::read_dir(events)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| layout::is_rolled_folder(path.file_name().unwrap().to_str().unwrap()))
+        .unwrap_or_else(|| panic!("no eventlog_v2_ folder in {}", events.display()));
+    let names: Vec<String> = fs::read_dir(&rolled)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut reader = LogReader::new(rolled.display().to_string());
+    for part in layout::rolled_parts(&names) {
+        reader.read_file(part, fs::File::open(rolled.join(part)).unwrap());
+    }
+    let (run, problems) = reader.finish();
+    assert!(problems.is_empty(), "{problems:?}");
+    run
+}
+
+/// `sparkfix --write --profile events job`, asserting it succeeds; returns its stdout+stderr.
+fn sparkfix_write(job: &Path, events: &Path) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_sparkfix"))
+        .arg("--write")
+        .arg("--profile")
+        .arg(events)
+        .arg(job)
+        .output()
+        .unwrap();
+    let shown = pyspark::show(&output);
+    assert_eq!(output.status.code(), Some(0), "{shown}");
+    shown
+}
+
+/// Whether two parquet folders hold the same rows (compared sorted, with PySpark).
+fn assert_same_rows(before: &Path, after: &Path) {
+    let script = repo().join("tests/spark/same_rows.py");
+    let output = pyspark::run_job(&script, &[before.to_str().unwrap(), after.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("same rows"), "{}", pyspark::show(&output));
+}
+
+fn part_files(folder: &Path) -> usize {
+    fs::read_dir(folder)
+        .unwrap()
+        .filter(|entry| entry.as_ref().unwrap().file_name().to_string_lossy().starts_with("part-"))
+        .count()
+}
+
+/// Makes the data once for both tests (they run one after the other: one Spark job at a time).
+fn data(work: &Path) -> PathBuf {
+    let base = work.join("data");
+    pyspark::run_job(&repo().join("tests/eventlogs/make_data.py"), &[base.to_str().unwrap()]);
+    base
+}
+
+#[test]
+fn jobs_fixed_by_their_own_event_logs() {
+    let work = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let base = data(work.path());
+    example_job(work.path(), &base);
+    small_files_job(work.path(), &base);
+}
+
+/// The example job: the log measures the dimensions small against the fact table, so both
+/// joins get a safe broadcast, and the joined frame its cache.
+fn example_job(work: &Path, base: &Path) {
+    let job = work.join("customer_purchase_analytics.py");
+    let source = fs::read_to_string(repo().join("examples/customer_purchase_analytics.py")).unwrap();
+    let local = format!("file://{}/bucket/", base.display());
+    fs::write(&job, source.replace("s3://bucket/", &local)).unwrap();
+    let threshold = "--conf spark.sql.autoBroadcastJoinThreshold=1024";
+    let output = base.join("bucket/summaries/customer_purchase_summary");
+
+    let before = work.join("events-before");
+    run_logged(&job, base, &before, threshold);
+    let first = read_log(&before);
+    let joins: Vec<_> = first.queries.iter().flat_map(|q| &q.joins).map(|j| j.strategy).collect();
+    assert!(joins.iter().all(|&s| s == JoinStrategy::SortMerge), "{joins:?}");
+    let kept = work.join("summary-before");
+    fs::rename(&output, &kept).unwrap();
+
+    let report = sparkfix_write(&job, &before);
+    let fixed = fs::read_to_string(&job).unwrap();
+    assert!(fixed.contains(".join(broadcast(products_df), \"product_id\")"), "{report}\n{fixed}");
+    assert!(fixed.contains(".join(broadcast(customers_df), \"customer_id\")"), "{report}\n{fixed}");
+    assert!(fixed.contains(".cache()") && fixed.contains("enriched_df.unpersist()"), "{fixed}");
+
+    let after = work.join("events-after");
+    run_logged(&job, base, &after, threshold);
+    assert_same_rows(&kept, &output);
+    let second = read_log(&after);
+    let write = second.queries.iter().find(|q| !q.writes.is_empty()).expect("the write");
+    let strategies: Vec<_> = write.joins.iter().map(|j| j.strategy).collect();
+    // The joins ran once, into the cache; the write reads the cached join.
+    assert!(write.cache_reads > 0, "{write:?}");
+    let all: Vec<_> = second.queries.iter().flat_map(|q| &q.joins).map(|j| j.strategy).collect();
+    assert!(!all.is_empty() && all.iter().all(|&s| s == JoinStrategy::BroadcastHash), "{all:?} {strategies:?}");
+    let scans = |run: &Run| run.queries.iter().flat_map(|q| &q.scans).count();
+    assert!(scans(&second) < scans(&first), "the cache saves scans");
+}
+
+/// The map-only copy of 300 tiny files: the log measures 300 small output files, so the write
+/// gets `.repartition(N)` with N from its bytes, and the fixed run writes N files.
+fn small_files_job(work: &Path, base: &Path) {
+    let job = work.join("small_files_copy.py");
+    fs::copy(repo().join("tests/eventlogs/jobs/small_files_copy.py"), &job).unwrap();
+    // One split per input file, as on a cluster where each file is its own task.
+    let split = "--conf spark.sql.files.openCostInBytes=134217728";
+    let output = base.join("curated/events");
+
+    let before = work.join("events-small-before");
+    run_logged(&job, base, &before, split);
+    let first = read_log(&before);
+    let write = first.queries.iter().flat_map(|q| &q.writes).next().expect("the write").clone();
+    assert_eq!(write.files, Some(300));
+    let kept = work.join("events-copy-before");
+    fs::rename(&output, &kept).unwrap();
+
+    let report = sparkfix_write(&job, &before);
+    let expected_files = write.bytes.unwrap().div_ceil(256 << 20).max(1);
+    let fixed = fs::read_to_string(&job).unwrap();
+    assert!(fixed.contains(&format!(".repartition({expected_files})")), "{report}\n{fixed}");
+
+    let after = work.join("events-small-after");
+    run_logged(&job, base, &after, split);
+    assert_same_rows(&kept, &output);
+    assert_eq!(part_files(&output) as u64, expected_files);
+    let second = read_log(&after);
+    let write = second.queries.iter().flat_map(|q| &q.writes).next().expect("the write");
+    assert_eq!(write.files, Some(expected_files));
+}
