@@ -126,7 +126,11 @@ keep spark4-smallfiles spark4/small_files_copy
 run "$SPARK4_VENV" spark4-smallfiles-split "$JOBS/small_files_copy.py" \
     --conf spark.sql.files.openCostInBytes=134217728
 keep spark4-smallfiles-split spark4/small_files_copy_split_per_file
-run "$SPARK4_VENV" spark4-daily "$JOBS/partitioned_daily.py"
+# With the executors' memory peaks per stage (SparkListenerStageExecutorMetrics); executors
+# sample their memory at heartbeats (10 s by default, longer than these stages): sample often.
+run "$SPARK4_VENV" spark4-daily "$JOBS/partitioned_daily.py" \
+    --conf spark.eventLog.logStageExecutorMetrics=true \
+    --conf spark.executor.metrics.pollingInterval=100ms --conf spark.executor.heartbeatInterval=1s
 keep spark4-daily spark4/partitioned_daily
 run "$SPARK4_VENV" spark4-lineage "$JOBS/recomputed_lineage.py"
 keep spark4-lineage spark4/recomputed_lineage

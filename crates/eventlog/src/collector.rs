@@ -115,7 +115,8 @@ impl Collector {
             }
             "SparkListenerStageExecutorMetrics" => {
                 let event: StageExecutorMetrics = serde_json::from_slice(line)?;
-                if let Some(heap) = event.metrics.and_then(|metrics| metrics.jvm_heap) {
+                // Zero means the executor sent no sample during the stage, not an empty heap.
+                if let Some(heap) = event.metrics.and_then(|metrics| metrics.jvm_heap).filter(|&heap| heap > 0) {
                     let peak = &mut self.run.executors.peak_heap_bytes;
                     *peak = Some(peak.unwrap_or(0).max(heap));
                 }

@@ -149,6 +149,11 @@ fn spark35_plain_json_lines() {
 fn measured_writes_and_partitions() {
     let (run, _, _) = read("spark4/partitioned_daily");
     assert_partitioned_job(&run);
+    // This run logged its executors' memory per stage: the JVM heap peak is in the log.
+    let peak = run.executors.peak_heap_bytes.expect("executor metrics in the log");
+    assert!(peak > 10 << 20 && peak < 1 << 30, "{peak}");
+    let (run, _, _) = read("spark35/partitioned_daily/plain");
+    assert_eq!(run.executors.peak_heap_bytes, None, "no executor metrics logged");
     let (run, _, _) = read("spark4/big_dimension_join");
     assert_eq!(scanned(&run, "dim_accounts"), vec![50_422_241]);
 }
