@@ -185,17 +185,22 @@ fn push_settings(out: &mut String, run: &Run) {
     let executors = &run.executors;
     let _ = writeln!(
         out,
-        "settings: shuffle partitions {}, AQE {}, broadcast threshold {}, executors {} x {} cores, \
-         executor memory {}{}",
+        "settings: shuffle partitions {}, AQE {}, broadcast threshold {}, dynamic allocation {}",
         setting("spark.sql.shuffle.partitions", "200"),
         setting("spark.sql.adaptive.enabled", "true"),
         setting("spark.sql.autoBroadcastJoinThreshold", "10MB"),
+        setting("spark.dynamicAllocation.enabled", "false"),
+    );
+    let _ = writeln!(
+        out,
+        "executors: {} at most ({} requested) x {} cores, executor memory {}{}",
         executors.peak_count,
+        run.property("spark.executor.instances").unwrap_or("none"),
         executors.cores.map_or("?".to_string(), |cores| cores.to_string()),
         executors.memory_bytes.map_or("1 GiB (default)".to_string(), human_bytes),
         executors
             .peak_heap_bytes
-            .map_or(String::new(), |peak| format!(", peak heap {}", human_bytes(peak))),
+            .map_or(String::new(), |peak| format!(", peak JVM heap {}", human_bytes(peak))),
     );
 }
 
