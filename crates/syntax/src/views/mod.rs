@@ -8,6 +8,7 @@ mod import;
 mod literal;
 mod stmt;
 mod string;
+mod value_flow;
 
 use std::ops::Range;
 
@@ -23,6 +24,7 @@ pub use import::{Import, ImportFrom, ImportedName, ModuleImport, NameUse};
 pub use stmt::{
     Assignment, Block, ElseBranch, ForStmt, IfStmt, MatchStmt, Stmt, TryStmt, WhileStmt, WithStmt,
 };
+pub use value_flow::ValueSink;
 
 /// Any node, with the text it was parsed from.
 #[derive(Clone, Copy)]

@@ -8,6 +8,7 @@ mod cost;
 mod format;
 mod layout;
 mod lineage;
+mod logged_value;
 mod size;
 mod spark_api;
 mod write;
@@ -158,6 +159,9 @@ pub struct Action<'t> {
     pub pass: Pass,
     /// How many loops of its function enclose it.
     pub loop_depth: u32,
+    /// For a `count()`: the log statements its value reaches, when it reaches nothing else
+    /// (`logged_value.rs`). `None` for other actions and for counts used otherwise.
+    pub logged_in: Option<Vec<SyntaxNode<'t>>>,
 }
 
 impl Action<'_> {

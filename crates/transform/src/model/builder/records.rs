@@ -10,6 +10,7 @@ use crate::model::cost::Pass;
 use crate::model::size::Source;
 use crate::model::spark_api::Ty;
 use crate::model::write::WriteFormat;
+use crate::model::logged_value::log_lines;
 use crate::model::{Action, ConfSetting, FrameId, Join, JoinSide, SideEffect, Write};
 
 impl<'t> Builder<'t> {
@@ -198,6 +199,7 @@ impl<'t> Builder<'t> {
         if frames.is_empty() {
             return;
         }
+        let logged_in = (method == "count").then(|| log_lines(node)).flatten();
         self.actions.push(Action {
             method,
             node,
@@ -206,6 +208,7 @@ impl<'t> Builder<'t> {
             count,
             pass,
             loop_depth: self.loop_depth,
+            logged_in,
         });
     }
 
