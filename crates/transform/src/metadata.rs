@@ -25,6 +25,10 @@ pub const RULE_FILES: &[(&str, &str)] = &[
         "partition-output-by-date",
         include_str!("../../../rules/partition-output-by-date.yaml"),
     ),
+    (
+        "count-in-passing",
+        include_str!("../../../rules/count-in-passing.yaml"),
+    ),
 ];
 
 /// One rule's documentation and parameters, as written in its YAML file.

@@ -136,7 +136,7 @@ impl<'t> SyntaxNode<'t> {
     }
 
     /// The body that holds this node's names: the nearest enclosing function, else the module.
-    fn enclosing_scope(&self) -> SyntaxNode<'t> {
+    pub fn enclosing_scope(&self) -> SyntaxNode<'t> {
         let mut current = *self;
         while let Some(parent) = current.parent() {
             if parent.is(kinds::FUNCTION_DEFINITION) {

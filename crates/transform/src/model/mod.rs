@@ -5,6 +5,7 @@
 
 mod builder;
 mod cost;
+mod folding;
 mod format;
 mod layout;
 mod lineage;
@@ -17,6 +18,7 @@ use sparkfix_syntax::views::{Call, FunctionDef};
 use sparkfix_syntax::{SourceFile, SyntaxNode};
 
 pub use cost::{Costly, CostlyKind, Pass, Recompute};
+pub use folding::Fold;
 pub use format::DataFormat;
 pub use layout::{Layout, Shape};
 pub use lineage::Lineage;

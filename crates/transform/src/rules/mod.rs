@@ -5,6 +5,7 @@ mod adaptive;
 mod broadcast_small_table;
 mod cache_reused_dataframe;
 mod control_output_files;
+mod count_in_passing;
 mod name_pattern;
 mod partition_output_by_date;
 
@@ -29,6 +30,7 @@ pub static RULES: &[&dyn Rule] = &[
     &broadcast_small_table::BroadcastSmallTable,
     &control_output_files::ControlOutputFiles,
     &partition_output_by_date::PartitionOutputByDate,
+    &count_in_passing::CountInPassing,
 ];
 
 /// What a rule reads.
