@@ -46,16 +46,23 @@ impl<'t> SparkModel<'t> {
     }
 
     /// A `count()` run once, outside loops, reading its frame fully, whose value only reaches
-    /// log lines.
+    /// log lines, over a lineage that reads stored data (a count of rows built on the driver,
+    /// `createDataFrame(rows)`, costs next to nothing: no scan to save).
     fn counts_for_logs(&self, id: ActionId) -> bool {
         let action = self.action(id);
-        action.method == "count"
-            && action.logged_in.is_some()
-            && action.runs == Runs::Once
-            && action.loop_depth == 0
-            && action.pass == Pass::Full
-            && action.frames.len() == 1
-            && self.frame(action.frames[0]).loop_depth == 0
+        if action.method != "count"
+            || action.logged_in.is_none()
+            || action.runs != Runs::Once
+            || action.loop_depth != 0
+            || action.pass != Pass::Full
+            || action.frames.len() != 1
+        {
+            return false;
+        }
+        let frame = self.frame(action.frames[0]);
+        frame.loop_depth == 0
+            && !frame.literal
+            && (frame.recompute.costly.is_some() || frame.recompute.columnar_scan)
     }
 
     /// The first action after `count`, in its scope, that always runs and reads `frame`
