@@ -22,15 +22,15 @@ fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs `script BASE` with event logging into `events`, on two local cores.
-fn run_logged(script: &Path, base: &Path, events: &Path, extra: &str) {
+/// Runs `script BASE` with event logging into `events`, on two local cores; returns its stdout.
+fn run_logged(script: &Path, base: &Path, events: &Path, extra: &str) -> Vec<u8> {
     fs::create_dir_all(events).unwrap();
     let submit = format!(
         "--master local[2] --conf spark.eventLog.enabled=true --conf spark.eventLog.dir=file://{} \
          --conf spark.ui.enabled=false {extra} pyspark-shell",
         events.display()
     );
-    pyspark::run_job_with_env(script, &[base.to_str().unwrap()], &[("PYSPARK_SUBMIT_ARGS", &submit)]);
+    pyspark::run_job_with_env(script, &[base.to_str().unwrap()], &[("PYSPARK_SUBMIT_ARGS", &submit)]).stdout
 }
 
 /// Reads the one Spark 4 rolled log Spark wrote into `events`.
@@ -96,6 +96,7 @@ fn jobs_fixed_by_their_own_event_logs() {
     let base = data(work.path());
     example_job(work.path(), &base);
     small_files_job(work.path(), &base);
+    counts_folded(work.path(), &base);
 }
 
 /// The example job: the log measures the dimensions small against the fact table, so both
@@ -109,7 +110,7 @@ fn example_job(work: &Path, base: &Path) {
     let output = base.join("bucket/summaries/customer_purchase_summary");
 
     let before = work.join("events-before");
-    run_logged(&job, base, &before, threshold);
+    let _ = run_logged(&job, base, &before, threshold);
     let first = read_log(&before);
     let joins: Vec<_> = first.queries.iter().flat_map(|q| &q.joins).map(|j| j.strategy).collect();
     assert!(joins.iter().all(|&s| s == JoinStrategy::SortMerge), "{joins:?}");
@@ -123,7 +124,7 @@ fn example_job(work: &Path, base: &Path) {
     assert!(fixed.contains(".cache()") && fixed.contains("enriched_df.unpersist()"), "{fixed}");
 
     let after = work.join("events-after");
-    run_logged(&job, base, &after, threshold);
+    let _ = run_logged(&job, base, &after, threshold);
     assert_same_rows(&kept, &output);
     let second = read_log(&after);
     let write = second.queries.iter().find(|q| !q.writes.is_empty()).expect("the write");
@@ -146,7 +147,7 @@ fn small_files_job(work: &Path, base: &Path) {
     let output = base.join("curated/events");
 
     let before = work.join("events-small-before");
-    run_logged(&job, base, &before, split);
+    let _ = run_logged(&job, base, &before, split);
     let first = read_log(&before);
     let write = first.queries.iter().flat_map(|q| &q.writes).next().expect("the write").clone();
     assert_eq!(write.files, Some(300));
@@ -159,10 +160,50 @@ fn small_files_job(work: &Path, base: &Path) {
     assert!(fixed.contains(&format!(".repartition({expected_files})")), "{report}\n{fixed}");
 
     let after = work.join("events-small-after");
-    run_logged(&job, base, &after, split);
+    let _ = run_logged(&job, base, &after, split);
     assert_same_rows(&kept, &output);
     assert_eq!(part_files(&output) as u64, expected_files);
     let second = read_log(&after);
     let write = second.queries.iter().flat_map(|q| &q.writes).next().expect("the write");
     assert_eq!(write.files, Some(expected_files));
+}
+
+/// SPK005 on the example job: its logging counts are folded into the write with
+/// `DataFrame.observe`. Same rows, same printed numbers, two SQL executions fewer.
+fn counts_folded(work: &Path, base: &Path) {
+    let job = work.join("counts_folded.py");
+    let source = fs::read_to_string(repo().join("examples/customer_purchase_analytics.py")).unwrap();
+    let local = format!("file://{}/bucket/", base.display());
+    fs::write(&job, source.replace("s3://bucket/", &local)).unwrap();
+    let output = base.join("bucket/summaries/customer_purchase_summary");
+    let printed = |stdout: &[u8]| -> Vec<String> {
+        String::from_utf8_lossy(stdout)
+            .lines()
+            .filter(|line| line.contains("records") || line.contains("transactions"))
+            .map(str::to_owned)
+            .collect()
+    };
+
+    let before = work.join("events-counts-before");
+    let first_output = run_logged(&job, base, &before, "");
+    let first = read_log(&before);
+    let kept = work.join("summary-counts-before");
+    fs::rename(&output, &kept).unwrap();
+
+    let fixed = Command::new(env!("CARGO_BIN_EXE_sparkfix"))
+        .args(["--write", "--unsafe-fixes", "--select", "SPK005"])
+        .arg(&job)
+        .output()
+        .unwrap();
+    assert_eq!(fixed.status.code(), Some(0), "{}", pyspark::show(&fixed));
+    let text = fs::read_to_string(&job).unwrap();
+    assert!(text.contains(".observe(enriched_df_observation, count(\"*\").alias(\"rows\"))"), "{text}");
+
+    let after = work.join("events-counts-after");
+    let second_output = run_logged(&job, base, &after, "");
+    assert_same_rows(&kept, &output);
+    assert_eq!(printed(&first_output), printed(&second_output), "the same numbers are printed");
+    assert_eq!(printed(&first_output).len(), 4, "{:?}", printed(&first_output));
+    let second = read_log(&after);
+    assert_eq!(second.queries.len() + 2, first.queries.len(), "two counts fewer");
 }

@@ -135,6 +135,51 @@ impl<'t> SyntaxNode<'t> {
         Some(reads)
     }
 
+    /// The quote character of the innermost string literal this node is inside (an f-string
+    /// interpolation), `None` outside strings. Before Python 3.12 an expression inside an
+    /// f-string may not use that quote.
+    pub fn enclosing_quote(&self) -> Option<char> {
+        let mut current = *self;
+        while let Some(parent) = current.parent() {
+            if parent.is(kinds::STRING) {
+                return parent.text().chars().find(|c| *c == '"' || *c == '\'');
+            }
+            current = parent;
+        }
+        None
+    }
+
+    /// The statement this node is part of that stands directly in a block or the module (the
+    /// node itself when it is one).
+    pub fn enclosing_statement(&self) -> Option<SyntaxNode<'t>> {
+        let mut current = *self;
+        loop {
+            let parent = current.parent()?;
+            if parent.is(kinds::BLOCK) || parent.is(kinds::MODULE) {
+                return Some(current);
+            }
+            current = parent;
+        }
+    }
+
+    /// The names this node binds anywhere inside it: assignment, augmented-assignment, `for`,
+    /// comprehension and `with ... as` targets, and the names of nested definitions.
+    pub fn bound_names(&self) -> Vec<&'t str> {
+        let mut names: Vec<&'t str> = self
+            .descendants()
+            .filter(|node| node.as_name().is_some() && node.is_binding_target())
+            .filter_map(|node| node.as_name())
+            .collect();
+        names.extend(
+            self.descendants()
+                .filter(|node| node.is(kinds::FUNCTION_DEFINITION) || node.is(kinds::CLASS_DEFINITION))
+                .filter_map(|node| node.field("name").and_then(|name| name.as_name())),
+        );
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
     /// The body that holds this node's names: the nearest enclosing function, else the module.
     pub fn enclosing_scope(&self) -> SyntaxNode<'t> {
         let mut current = *self;

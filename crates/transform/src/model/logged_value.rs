@@ -9,21 +9,34 @@ use sparkfix_syntax::views::ValueSink;
 /// before the model stops following it.
 const MAX_NAMES: usize = 4;
 
-/// The log statements the value of `expression` reaches, when it reaches nothing else. `None`
-/// when any of its uses is not a log line, when a name it is bound to cannot be followed (see
-/// [`SyntaxNode::reads_after`]), or when it is bound and never read.
-pub fn log_lines<'t>(expression: SyntaxNode<'t>) -> Option<Vec<SyntaxNode<'t>>> {
-    let mut lines = Vec::new();
-    follow(expression, 0, &mut lines)?;
-    lines.sort_by_key(|line| line.start());
-    lines.dedup();
-    Some(lines)
+/// Where a value that only reaches log lines goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedValue<'t> {
+    /// The logging calls (`print(..)`, `logger.info(..)`), in source order.
+    pub calls: Vec<SyntaxNode<'t>>,
+    /// The statements that carry it there, in source order: the assignments that bind it (or
+    /// values computed from it) and the logging statements.
+    pub statements: Vec<SyntaxNode<'t>>,
 }
 
-fn follow<'t>(expression: SyntaxNode<'t>, names: usize, lines: &mut Vec<SyntaxNode<'t>>) -> Option<()> {
+/// Where the value of `expression` goes, when it reaches log statements and nothing else.
+/// `None` when any of its uses is not a log line, when a name it is bound to cannot be followed
+/// (see [`SyntaxNode::reads_after`]), or when it is bound and never read.
+pub fn log_lines<'t>(expression: SyntaxNode<'t>) -> Option<LoggedValue<'t>> {
+    let mut logged = LoggedValue { calls: Vec::new(), statements: Vec::new() };
+    follow(expression, 0, &mut logged)?;
+    for list in [&mut logged.calls, &mut logged.statements] {
+        list.sort_by_key(|node| node.start());
+        list.dedup();
+    }
+    Some(logged)
+}
+
+fn follow<'t>(expression: SyntaxNode<'t>, names: usize, logged: &mut LoggedValue<'t>) -> Option<()> {
     match expression.value_sink() {
         ValueSink::Logging { call } => {
-            lines.push(call);
+            logged.calls.push(call);
+            logged.statements.push(call.parent()?);
             Some(())
         }
         ValueSink::Assigned { statement, name } if names < MAX_NAMES => {
@@ -31,8 +44,9 @@ fn follow<'t>(expression: SyntaxNode<'t>, names: usize, lines: &mut Vec<SyntaxNo
             if reads.is_empty() {
                 return None;
             }
+            logged.statements.push(statement);
             for read in reads {
-                follow(read, names + 1, lines)?;
+                follow(read, names + 1, logged)?;
             }
             Some(())
         }
@@ -54,7 +68,7 @@ mod tests {
             .descendants()
             .find(|node| node.as_call().is_some_and(|call| call.callee_name() == Some("count")))
             .expect("a count() call");
-        log_lines(call).map(|lines| lines.iter().map(|line| file.line_column(line.start()).line).collect())
+        log_lines(call).map(|logged| logged.calls.iter().map(|line| file.line_column(line.start()).line).collect())
     }
 
     #[test]
@@ -83,7 +97,7 @@ logger.info('dropped %d of %d', dropped, total)
             .filter(|action| action.method == "count")
             .map(|action| {
                 let logged = action.logged_in.as_ref().expect("logged only");
-                (line(action.node), logged.iter().map(|call| line(*call)).collect())
+                (line(action.node), logged.calls.iter().map(|call| line(*call)).collect())
             })
             .collect();
         assert_eq!(counts, [(28, vec![29, 37]), (36, vec![37]), (45, vec![45]), (57, vec![57])]);

@@ -20,6 +20,7 @@ use sparkfix_syntax::{SourceFile, SyntaxNode};
 pub use cost::{Costly, CostlyKind, Pass, Recompute};
 pub use folding::Fold;
 pub use format::DataFormat;
+pub use logged_value::LoggedValue;
 pub use layout::{Layout, Shape};
 pub use lineage::Lineage;
 pub use size::{SizeFacts, Source};
@@ -163,7 +164,7 @@ pub struct Action<'t> {
     pub loop_depth: u32,
     /// For a `count()`: the log statements its value reaches, when it reaches nothing else
     /// (`logged_value.rs`). `None` for other actions and for counts used otherwise.
-    pub logged_in: Option<Vec<SyntaxNode<'t>>>,
+    pub logged_in: Option<LoggedValue<'t>>,
 }
 
 impl Action<'_> {

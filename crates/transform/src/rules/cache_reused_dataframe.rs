@@ -4,6 +4,7 @@
 
 use sparkfix_syntax::views::Block;
 
+use super::count_in_passing::{CountInPassing, OBSERVATION};
 use super::{Rule, RuleContext};
 use crate::diagnostic::{Diagnostic, Evidence};
 use crate::edit::Edit;
@@ -26,6 +27,13 @@ impl Rule for CacheReusedDataframe {
     fn check(&self, ctx: &RuleContext<'_, '_>, out: &mut Vec<Diagnostic>) {
         let model = ctx.model;
         let mut chosen: Vec<FrameId> = Vec::new();
+        // With `--unsafe-fixes`, count-in-passing folds the logging counts first: they will not
+        // recompute anything, so they do not call for a cache.
+        let folded: Vec<ActionId> = if folds_first(ctx) {
+            model.folds().iter().map(|fold| fold.count).collect()
+        } else {
+            Vec::new()
+        };
         for id in model.frame_ids() {
             let frame = model.frame(id);
             if frame.streaming
@@ -45,7 +53,7 @@ impl Rule for CacheReusedDataframe {
                 .reaching(id)
                 .iter()
                 .copied()
-                .filter(|a| model.action(*a).passes_over(frame) > 0)
+                .filter(|a| model.action(*a).passes_over(frame) > 0 && !folded.contains(a))
                 .collect();
             let passes: u32 = counted
                 .iter()
@@ -82,6 +90,15 @@ impl Rule for CacheReusedDataframe {
             out.push(self.diagnostic(ctx, id, frame, &counted, costly, measured));
         }
     }
+}
+
+/// Whether count-in-passing runs with its fix: unsafe fixes on, the rule selected, and Spark
+/// with `Observation`.
+fn folds_first(ctx: &RuleContext<'_, '_>) -> bool {
+    let counts = CountInPassing;
+    ctx.settings.unsafe_fixes
+        && ctx.settings.rules.enables(counts.code(), counts.name())
+        && ctx.settings.target_spark >= OBSERVATION
 }
 
 impl CacheReusedDataframe {

@@ -1,17 +1,23 @@
-//! SPK005 `count-in-passing`: a `count()` that only feeds log lines, on a frame a later action
-//! reads completely anyway, scans the data for a log line alone. Reported with the action that
-//! could count in passing (`DataFrame.observe`); the rewrite is not applied yet.
+//! SPK005 `count-in-passing`: `count()`s that only feed log lines, on frames a later action
+//! reads completely anyway, each scan the data for a log line alone. The fix observes each
+//! frame where it is defined (`DataFrame.observe`), moves the log lines after that action and
+//! reads the counts from the observations (an unsafe fix: the log lines print later).
 //!
 //! See `rules/count-in-passing.yaml` for what it does, why, and when.
 
+use sparkfix_syntax::SyntaxNode;
+
 use super::{Rule, RuleContext};
 use crate::diagnostic::{Diagnostic, Evidence};
+use crate::edit::Edit;
+use crate::edits::{append_method_call, insert_after_statement, insert_before_statement, reference_member};
+use crate::model::{ActionId, Fold, FrameId, FrameOrigin};
 use crate::settings::SparkVersion;
 
 pub struct CountInPassing;
 
 /// `pyspark.sql.Observation` came with Spark 3.3.
-const OBSERVATION: SparkVersion = SparkVersion::new(3, 3);
+pub const OBSERVATION: SparkVersion = SparkVersion::new(3, 3);
 
 impl Rule for CountInPassing {
     fn code(&self) -> &'static str {
@@ -27,34 +33,178 @@ impl Rule for CountInPassing {
             return;
         }
         let model = ctx.model;
-        for fold in model.folds() {
-            let count = model.action(fold.count);
-            let into = model.action(fold.into);
-            let frame = model.frame(fold.frame).name;
-            let lines: Vec<String> = count
-                .logged_in
-                .iter()
-                .flatten()
-                .map(|line| ctx.line(line.start()).to_string())
-                .collect();
-            let noun = if lines.len() == 1 { "line" } else { "lines" };
-            let reader = if into.method == "collect" || into.method == "toPandas" {
-                format!("`{}()`", into.method)
+        let folds = model.folds();
+        let mut targets: Vec<ActionId> = folds.iter().map(|fold| fold.into).collect();
+        targets.sort();
+        targets.dedup();
+        for into in targets {
+            let group: Vec<&Fold> = folds.iter().filter(|fold| fold.into == into).collect();
+            let target = model.action(into);
+            let at = ctx.line(target.node.start());
+            let reader = if target.method == "collect" || target.method == "toPandas" {
+                format!("`{}()`", target.method)
             } else {
                 "the write".to_owned()
             };
-            let at = ctx.line(into.node.start());
+            let mut frames: Vec<String> = group.iter().map(|fold| format!("`{}`", model.frame(fold.frame).name)).collect();
+            frames.dedup();
+            let mut lines: Vec<usize> = group
+                .iter()
+                .filter_map(|fold| model.action(fold.count).logged_in.as_ref())
+                .flat_map(|logged| &logged.calls)
+                .map(|call| ctx.line(call.start()))
+                .collect();
+            lines.sort_unstable();
+            lines.dedup();
+            let lines: Vec<String> = lines.iter().map(ToString::to_string).collect();
+            let (counts, passes) = if group.len() == 1 {
+                ("This count".to_owned(), "one full pass".to_owned())
+            } else {
+                (format!("These {} counts", group.len()), format!("{} full passes", group.len()))
+            };
             let message = format!(
-                "This count of `{frame}` only feeds the log {noun} {}: count the rows in passing \
-                 while {reader} at line {at} reads `{frame}` (`DataFrame.observe`), one full pass \
-                 less",
-                lines.join(", ")
+                "{counts} of {} only feed{} the log {} {}: count the rows in passing while \
+                 {reader} at line {at} reads them (`DataFrame.observe`), {passes} less; the log \
+                 lines move after line {at}",
+                frames.join(", "),
+                if group.len() == 1 { "s" } else { "" },
+                if lines.len() == 1 { "line" } else { "lines" },
+                lines.join(", "),
             );
             let evidence = Evidence::Proven(format!(
-                "the count's value reaches only log lines, and line {at} always runs after it and \
-                 reads `{frame}` completely, once"
+                "each value reaches only log lines, and line {at} always runs after them and \
+                 reads every counted frame completely, once"
             ));
-            out.push(ctx.diagnostic(self, count.node.range(), message, evidence, Vec::new()));
+            let first = model.action(group[0].count).node;
+            let edits = rewrite(ctx, &group, into).unwrap_or_default();
+            out.push(ctx.diagnostic(self, first.range(), message, evidence, edits));
         }
     }
+}
+
+/// The edits that fold `group`'s counts into the action `into`, or `None` when the code's
+/// shape does not allow the rewrite (the finding is then reported without a fix): each count is
+/// `frame.count()` on a frame bound by an assignment, and the statements that carry its value
+/// stand whole on their lines in the block of `into`, before it, with no other action in them
+/// and no name they read bound again before `into`.
+fn rewrite(ctx: &RuleContext<'_, '_>, group: &[&Fold], into: ActionId) -> Option<Vec<Edit>> {
+    let model = ctx.model;
+    let file = ctx.file;
+    let target = model.action(into).node.enclosing_statement()?;
+    let block = target.parent()?;
+    let mut frames: Vec<FrameId> = group.iter().map(|fold| fold.frame).collect();
+    frames.sort();
+    frames.dedup();
+    let first_definition = frames.iter().map(|&id| model.frame(id).definition().start()).min()?;
+    let observation = reference_member(file, "pyspark.sql", "Observation", first_definition);
+    let count = reference_member(file, "pyspark.sql.functions", "count", first_definition);
+    let mut edits: Vec<Edit> = observation.edit.into_iter().chain(count.edit).collect();
+    let mut taken: Vec<String> = Vec::new();
+    let mut observations: Vec<(FrameId, String)> = Vec::new();
+    for &id in &frames {
+        let frame = model.frame(id);
+        let FrameOrigin::Assignment { stmt, value } = frame.origin else {
+            return None;
+        };
+        let name = free_name(file.root(), &format!("{}_observation", frame.name), &taken);
+        taken.push(name.clone());
+        edits.push(insert_before_statement(file, stmt, &format!("{name} = {}(\"{}\")", observation.expr, frame.name)));
+        edits.extend(append_method_call(
+            file,
+            value,
+            &format!(".observe({name}, {}(\"*\").alias(\"rows\"))", count.expr),
+        ));
+        observations.push((id, name));
+    }
+    // The statements to move, with each count replaced by its observation's value.
+    let mut moved: Vec<(SyntaxNode<'_>, String)> = Vec::new();
+    for fold in group {
+        let action = model.action(fold.count);
+        let frame = model.frame(fold.frame);
+        let receiver = action.node.as_call()?.function().as_attribute()?.object();
+        if receiver.as_name() != Some(frame.name) {
+            return None;
+        }
+        let (_, observation) = observations.iter().find(|(id, _)| *id == fold.frame)?;
+        for &statement in &action.logged_in.as_ref()?.statements {
+            let whole_lines = statement.parent() == Some(block)
+                && statement.end() <= target.start()
+                && crate::edits::stands_alone(file, statement);
+            let other_action = model.actions.iter().any(|other| {
+                other.node != action.node && statement.range().contains(&other.node.start())
+            });
+            if !whole_lines || other_action {
+                return None;
+            }
+            let offset = statement.start();
+            // Inside an f-string, the other quote (Python before 3.12 refuses the same one).
+            let quote = if action.node.enclosing_quote() == Some('"') { '\'' } else { '"' };
+            let value = format!("{observation}.get[{quote}rows{quote}]");
+            let mut text = statement.text().to_owned();
+            if statement.range().contains(&action.node.start()) {
+                let range = action.node.start() - offset..action.node.end() - offset;
+                text.replace_range(range, &value);
+            }
+            match moved.iter_mut().find(|(node, _)| *node == statement) {
+                // Two counts in one log line: replace the second in the text already taken.
+                Some((_, existing)) => {
+                    let original = statement.text();
+                    let count_text = &original[action.node.start() - offset..action.node.end() - offset];
+                    *existing = existing.replacen(count_text, &value, 1);
+                }
+                None => moved.push((statement, text)),
+            }
+        }
+    }
+    moved.sort_by_key(|(statement, _)| statement.start());
+    // A name a moved statement reads must mean the same after `into`.
+    let between: Vec<SyntaxNode<'_>> = block
+        .children()
+        .filter(|statement| {
+            statement.start() >= moved[0].0.start()
+                && statement.end() <= target.end()
+                && !moved.iter().any(|(node, _)| node == statement)
+        })
+        .collect();
+    for (statement, _) in &moved {
+        let reads: Vec<&str> = statement.descendants().filter_map(|node| node.as_name()).collect();
+        let rebound = between
+            .iter()
+            .filter(|other| other.start() > statement.start())
+            .any(|other| other.bound_names().iter().any(|name| reads.contains(name)));
+        if rebound {
+            return None;
+        }
+    }
+    let statements: Vec<SyntaxNode<'_>> = moved.iter().map(|(statement, _)| *statement).collect();
+    edits.extend(crate::edits::delete_lines(file, &statements));
+    let newline = file.style().line_ending.as_str();
+    let indent = crate::edits::line_indent(file, target.start());
+    let texts: Vec<&str> = moved.iter().map(|(_, text)| text.as_str()).collect();
+    edits.push(insert_after_statement(file, target, &texts.join(&format!("{newline}{indent}"))));
+    Some(merge_insertions(edits))
+}
+
+/// `base`, or `base_2`, `base_3`...: the first that names nothing in the file and is not taken.
+fn free_name(root: SyntaxNode<'_>, base: &str, taken: &[String]) -> String {
+    let used = |name: &str| taken.iter().any(|t| t == name) || root.descendants().any(|node| node.as_name() == Some(name));
+    if !used(base) {
+        return base.to_owned();
+    }
+    (2..).map(|n| format!("{base}_{n}")).find(|name| !used(name)).expect("a free name")
+}
+
+/// Insertions at one offset, joined in order into one edit (one fix may not hold two).
+fn merge_insertions(edits: Vec<Edit>) -> Vec<Edit> {
+    let mut merged: Vec<Edit> = Vec::new();
+    for edit in edits {
+        match merged
+            .iter_mut()
+            .find(|done| done.range.is_empty() && edit.range.is_empty() && done.range.start == edit.range.start)
+        {
+            Some(done) => done.content.push_str(&edit.content),
+            None => merged.push(edit),
+        }
+    }
+    merged
 }
