@@ -4,11 +4,16 @@
 //!
 //! The observation fills on the first action that executes the observed frame, so every action
 //! that reads the frame after its definition and before the later one must read it completely
-//! and once too (no `show`, `take`, metadata-only count, conditional action, self-join).
+//! and once too (no `show`, `take`, metadata-only count, conditional action, self-join). And
+//! Spark pushes no filter through an observation: where a frame derived from the counted one,
+//! or the later action's own chain, filters rows, the filter could reach the scans today and
+//! would not after the rewrite; no fold there.
 
 use super::cost::Pass;
-use super::lineage::with_ancestors;
-use super::{ActionId, FrameId, Runs, SparkModel};
+use sparkfix_syntax::SyntaxNode;
+
+use super::lineage::{Lineage, with_ancestors};
+use super::{ActionId, FrameId, FrameOrigin, Runs, SparkModel};
 
 /// A count to fold into a later action.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +34,7 @@ const EVERY_ROW: &[&str] = &["count", "collect", "toPandas", "foreach", "foreach
 
 impl<'t> SparkModel<'t> {
     /// Every count that only feeds log lines and can be counted by a later complete read.
-    pub fn folds(&self) -> Vec<Fold> {
+    pub fn folds(&self, lineage: &Lineage) -> Vec<Fold> {
         let foldable: Vec<ActionId> = (0..self.actions.len() as u32)
             .map(ActionId)
             .filter(|&id| self.counts_for_logs(id))
@@ -39,8 +44,9 @@ impl<'t> SparkModel<'t> {
             .filter_map(|&count| {
                 let frame = self.action(count).frames[0];
                 let into = self.complete_read_after(count, frame)?;
-                self.only_complete_reads(frame, count, into, &foldable)
-                    .then_some(Fold { count, frame, into })
+                (self.only_complete_reads(frame, count, into, &foldable)
+                    && !self.filters_after(frame, into, lineage))
+                .then_some(Fold { count, frame, into })
             })
             .collect()
     }
@@ -108,6 +114,22 @@ impl<'t> SparkModel<'t> {
                 && self.reads_every_row(id)
                 && self.paths(&action.frames, frame) == 1
         })
+    }
+
+    /// Whether a frame derived from `frame`, or the chain of the action `into`, filters rows.
+    fn filters_after(&self, frame: FrameId, into: ActionId, lineage: &Lineage) -> bool {
+        let filters = |node: SyntaxNode<'_>| {
+            node.descendants().any(|inner| {
+                inner
+                    .as_call()
+                    .is_some_and(|call| matches!(call.callee_name(), Some("filter" | "where")))
+            })
+        };
+        let derived = lineage.descendants(frame).into_iter().any(|id| match self.frame(id).origin {
+            FrameOrigin::Assignment { value, .. } => filters(value),
+            _ => false,
+        });
+        derived || filters(self.action(into).node)
     }
 
     fn is_write(&self, id: ActionId) -> bool {

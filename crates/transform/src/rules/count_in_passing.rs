@@ -33,7 +33,7 @@ impl Rule for CountInPassing {
             return;
         }
         let model = ctx.model;
-        let folds = model.folds();
+        let folds = model.folds(ctx.lineage);
         let mut targets: Vec<ActionId> = folds.iter().map(|fold| fold.into).collect();
         targets.sort();
         targets.dedup();
