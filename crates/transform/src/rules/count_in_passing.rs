@@ -141,17 +141,20 @@ fn rewrite(ctx: &RuleContext<'_, '_>, group: &[&Fold], into: ActionId) -> Option
             let quote = if action.node.enclosing_quote() == Some('"') { '\'' } else { '"' };
             let value = format!("{observation}.get[{quote}rows{quote}]");
             let mut text = statement.text().to_owned();
-            if statement.range().contains(&action.node.start()) {
+            if statement.range().contains(&action.node.start()) && statement.range().contains(&(action.node.end() - 1)) {
                 let range = action.node.start() - offset..action.node.end() - offset;
                 text.replace_range(range, &value);
             }
+            let holds_count = statement.range().contains(&action.node.start());
             match moved.iter_mut().find(|(node, _)| *node == statement) {
                 // Two counts in one log line: replace the second in the text already taken.
-                Some((_, existing)) => {
+                Some((_, existing)) if holds_count => {
                     let original = statement.text();
                     let count_text = &original[action.node.start() - offset..action.node.end() - offset];
                     *existing = existing.replacen(count_text, &value, 1);
                 }
+                // A log line both values reach (`sales / days`): taken once.
+                Some(_) => {}
                 None => moved.push((statement, text)),
             }
         }
