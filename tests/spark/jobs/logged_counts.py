@@ -1,7 +1,8 @@
 """logged_counts
 
-Daily revenue job whose counts only feed its log: the sales rows after the join, and the daily
-rows with the sales per row. Reads the data of tests/eventlogs/make_data.py.
+Daily revenue job whose counts only feed its log: the sales rows after the join, the large
+sales among them, and the daily rows with the sales per row. Reads the data of
+tests/eventlogs/make_data.py.
 
 Usage: logged_counts.py BASE
 """
@@ -24,6 +25,7 @@ products = spark.read.parquet(f"{base}/bucket/dimensions/products/")
 sales = transactions.join(products, "product_id").select("transaction_date", "product_category", "amount")
 sales_rows = sales.count()
 log.info("sales rows: %d", sales_rows)
+log.info("large sales rows: %d", sales.filter(F.col("amount") > 500).count())
 
 daily = sales.groupBy("transaction_date", "product_category").agg(F.sum("amount").alias("revenue"))
 days = daily.count()

@@ -95,12 +95,28 @@ fn rewrite(ctx: &RuleContext<'_, '_>, group: &[&Fold], into: ActionId) -> Option
     let mut frames: Vec<FrameId> = group.iter().map(|fold| fold.frame).collect();
     frames.sort();
     frames.dedup();
+    // What each count measures: the frame's rows, or the rows meeting a filter's condition.
+    let mut metrics: Vec<(FrameId, Option<String>)> = Vec::new();
+    let mut fold_metric: Vec<(FrameId, Option<String>)> = Vec::new();
+    for fold in group {
+        let metric = counted_metric(ctx, fold)?;
+        if !metrics.contains(&(fold.frame, metric.clone())) {
+            metrics.push((fold.frame, metric.clone()));
+        }
+        fold_metric.push((fold.frame, metric));
+    }
     let first_definition = frames.iter().map(|&id| model.frame(id).definition().start()).min()?;
     let observation = reference_member(file, "pyspark.sql", "Observation", first_definition);
     let count = reference_member(file, "pyspark.sql.functions", "count", first_definition);
+    let conditional = metrics.iter().any(|(_, condition)| condition.is_some());
+    let when = conditional.then(|| reference_member(file, "pyspark.sql.functions", "when", first_definition));
     let mut edits: Vec<Edit> = observation.edit.into_iter().chain(count.edit).collect();
+    if let Some(when) = &when {
+        edits.extend(when.edit.clone());
+    }
     let mut taken: Vec<String> = Vec::new();
-    let mut observations: Vec<(FrameId, String)> = Vec::new();
+    // Per frame: its observation's name, and the alias of each metric.
+    let mut observations: Vec<(FrameId, String, Vec<(Option<String>, String)>)> = Vec::new();
     for &id in &frames {
         let frame = model.frame(id);
         let FrameOrigin::Assignment { stmt, value } = frame.origin else {
@@ -108,24 +124,30 @@ fn rewrite(ctx: &RuleContext<'_, '_>, group: &[&Fold], into: ActionId) -> Option
         };
         let name = free_name(file.root(), &format!("{}_observation", frame.name), &taken);
         taken.push(name.clone());
+        let mut aliases: Vec<(Option<String>, String)> = Vec::new();
+        let mut columns: Vec<String> = Vec::new();
+        for (_, condition) in metrics.iter().filter(|(frame_id, _)| *frame_id == id) {
+            let alias = match condition {
+                None => "rows".to_owned(),
+                Some(_) => format!("rows_if_{}", aliases.iter().filter(|(c, _)| c.is_some()).count() + 1),
+            };
+            let column = match condition {
+                None => format!("{}(\"*\")", count.expr),
+                Some(condition) => format!("{}({}({condition}, True))", count.expr, when.as_ref()?.expr),
+            };
+            columns.push(format!("{column}.alias(\"{alias}\")"));
+            aliases.push((condition.clone(), alias));
+        }
         edits.push(insert_before_statement(file, stmt, &format!("{name} = {}(\"{}\")", observation.expr, frame.name)));
-        edits.extend(append_method_call(
-            file,
-            value,
-            &format!(".observe({name}, {}(\"*\").alias(\"rows\"))", count.expr),
-        ));
-        observations.push((id, name));
+        edits.extend(append_method_call(file, value, &format!(".observe({name}, {})", columns.join(", "))));
+        observations.push((id, name, aliases));
     }
     // The statements to move, with each count replaced by its observation's value.
     let mut moved: Vec<(SyntaxNode<'_>, String)> = Vec::new();
-    for fold in group {
+    for (fold, (_, metric)) in group.iter().zip(&fold_metric) {
         let action = model.action(fold.count);
-        let frame = model.frame(fold.frame);
-        let receiver = action.node.as_call()?.function().as_attribute()?.object();
-        if receiver.as_name() != Some(frame.name) {
-            return None;
-        }
-        let (_, observation) = observations.iter().find(|(id, _)| *id == fold.frame)?;
+        let (_, observation, aliases) = observations.iter().find(|(id, _, _)| *id == fold.frame)?;
+        let (_, alias) = aliases.iter().find(|(condition, _)| condition == metric)?;
         for &statement in &action.logged_in.as_ref()?.statements {
             let whole_lines = statement.parent() == Some(block)
                 && statement.end() <= target.start()
@@ -139,7 +161,7 @@ fn rewrite(ctx: &RuleContext<'_, '_>, group: &[&Fold], into: ActionId) -> Option
             let offset = statement.start();
             // Inside an f-string, the other quote (Python before 3.12 refuses the same one).
             let quote = if action.node.enclosing_quote() == Some('"') { '\'' } else { '"' };
-            let value = format!("{observation}.get[{quote}rows{quote}]");
+            let value = format!("{observation}.get[{quote}{alias}{quote}]");
             let mut text = statement.text().to_owned();
             if statement.range().contains(&action.node.start()) && statement.range().contains(&(action.node.end() - 1)) {
                 let range = action.node.start() - offset..action.node.end() - offset;
@@ -186,6 +208,45 @@ fn rewrite(ctx: &RuleContext<'_, '_>, group: &[&Fold], into: ActionId) -> Option
     let texts: Vec<&str> = moved.iter().map(|(_, text)| text.as_str()).collect();
     edits.push(insert_after_statement(file, target, &texts.join(&format!("{newline}{indent}"))));
     Some(merge_insertions(edits))
+}
+
+/// What a folded count measures: `None` for `frame.count()`, the condition's text for
+/// `frame.filter(condition).count()` (or `where`), a Column condition that names neither the
+/// frame (not bound yet where the observation is declared) nor a name bound between the frame's
+/// definition and the count. `None` overall when the count has another shape.
+fn counted_metric(ctx: &RuleContext<'_, '_>, fold: &Fold) -> Option<Option<String>> {
+    let model = ctx.model;
+    let action = model.action(fold.count);
+    let frame = model.frame(fold.frame);
+    let receiver = action.node.as_call()?.function().as_attribute()?.object();
+    if receiver.as_name() == Some(frame.name) {
+        return Some(None);
+    }
+    let filter = receiver.as_call()?;
+    if !matches!(filter.callee_name(), Some("filter" | "where"))
+        || filter.function().as_attribute()?.object().as_name() != Some(frame.name)
+    {
+        return None;
+    }
+    let arguments = filter.arguments().all();
+    let [sparkfix_syntax::views::Argument::Positional(condition)] = arguments.as_slice() else {
+        return None;
+    };
+    if condition.unparenthesized().is_string() {
+        return None;
+    }
+    let reads: Vec<&str> = condition.descendants().filter_map(|node| node.as_name()).collect();
+    if reads.contains(&frame.name) {
+        return None;
+    }
+    let defined = frame.definition();
+    let statement = action.node.enclosing_statement()?;
+    let block = statement.parent()?;
+    let rebound = block
+        .children()
+        .filter(|other| other.start() >= defined.start() && other.end() <= statement.start())
+        .any(|other| other.bound_names().iter().any(|name| reads.contains(name)));
+    (!rebound && defined.parent() == Some(block)).then(|| Some(condition.text().to_owned()))
 }
 
 /// `base`, or `base_2`, `base_3`...: the first that names nothing in the file and is not taken.
