@@ -66,7 +66,9 @@ impl<'t> SparkModel<'t> {
             return false;
         }
         let frame = self.frame(action.frames[0]);
+        // A frame used where the model cannot follow it may be read there before the action.
         frame.loop_depth == 0
+            && !frame.escapes
             && !frame.literal
             && (frame.recompute.costly.is_some() || frame.recompute.columnar_scan)
     }
