@@ -30,7 +30,12 @@ fn run_logged(script: &Path, base: &Path, events: &Path, extra: &str) -> Vec<u8>
          --conf spark.ui.enabled=false {extra} pyspark-shell",
         events.display()
     );
-    pyspark::run_job_with_env(script, &[base.to_str().unwrap()], &[("PYSPARK_SUBMIT_ARGS", &submit)]).stdout
+    pyspark::run_job_with_env(
+        script,
+        &[base.to_str().unwrap()],
+        &[("PYSPARK_SUBMIT_ARGS", &submit)],
+    )
+    .stdout
 }
 
 /// Reads the one Spark 4 rolled log Spark wrote into `events`.
@@ -71,7 +76,10 @@ fn sparkfix_write(job: &Path, events: &Path) -> String {
 /// Whether two parquet folders hold the same rows (compared sorted, with PySpark).
 fn assert_same_rows(before: &Path, after: &Path) {
     let script = repo().join("tests/spark/same_rows.py");
-    let output = pyspark::run_job(&script, &[before.to_str().unwrap(), after.to_str().unwrap()]);
+    let output = pyspark::run_job(
+        &script,
+        &[before.to_str().unwrap(), after.to_str().unwrap()],
+    );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("same rows"), "{}", pyspark::show(&output));
 }
@@ -79,14 +87,24 @@ fn assert_same_rows(before: &Path, after: &Path) {
 fn part_files(folder: &Path) -> usize {
     fs::read_dir(folder)
         .unwrap()
-        .filter(|entry| entry.as_ref().unwrap().file_name().to_string_lossy().starts_with("part-"))
+        .filter(|entry| {
+            entry
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("part-")
+        })
         .count()
 }
 
 /// Makes the data once for both tests (they run one after the other: one Spark job at a time).
 fn data(work: &Path) -> PathBuf {
     let base = work.join("data");
-    pyspark::run_job(&repo().join("tests/eventlogs/make_data.py"), &[base.to_str().unwrap()]);
+    pyspark::run_job(
+        &repo().join("tests/eventlogs/make_data.py"),
+        &[base.to_str().unwrap()],
+    );
     base
 }
 
@@ -103,7 +121,8 @@ fn jobs_fixed_by_their_own_event_logs() {
 /// joins get a safe broadcast, and the joined frame its cache.
 fn example_job(work: &Path, base: &Path) {
     let job = work.join("customer_purchase_analytics.py");
-    let source = fs::read_to_string(repo().join("examples/customer_purchase_analytics.py")).unwrap();
+    let source =
+        fs::read_to_string(repo().join("examples/customer_purchase_analytics.py")).unwrap();
     let local = format!("file://{}/bucket/", base.display());
     fs::write(&job, source.replace("s3://bucket/", &local)).unwrap();
     let threshold = "--conf spark.sql.autoBroadcastJoinThreshold=1024";
@@ -112,27 +131,56 @@ fn example_job(work: &Path, base: &Path) {
     let before = work.join("events-before");
     let _ = run_logged(&job, base, &before, threshold);
     let first = read_log(&before);
-    let joins: Vec<_> = first.queries.iter().flat_map(|q| &q.joins).map(|j| j.strategy).collect();
-    assert!(joins.iter().all(|&s| s == JoinStrategy::SortMerge), "{joins:?}");
+    let joins: Vec<_> = first
+        .queries
+        .iter()
+        .flat_map(|q| &q.joins)
+        .map(|j| j.strategy)
+        .collect();
+    assert!(
+        joins.iter().all(|&s| s == JoinStrategy::SortMerge),
+        "{joins:?}"
+    );
     let kept = work.join("summary-before");
     fs::rename(&output, &kept).unwrap();
 
     let report = sparkfix_write(&job, &before);
     let fixed = fs::read_to_string(&job).unwrap();
-    assert!(fixed.contains(".join(broadcast(products_df), \"product_id\")"), "{report}\n{fixed}");
-    assert!(fixed.contains(".join(broadcast(customers_df), \"customer_id\")"), "{report}\n{fixed}");
-    assert!(fixed.contains(".cache()") && fixed.contains("enriched_df.unpersist()"), "{fixed}");
+    assert!(
+        fixed.contains(".join(broadcast(products_df), \"product_id\")"),
+        "{report}\n{fixed}"
+    );
+    assert!(
+        fixed.contains(".join(broadcast(customers_df), \"customer_id\")"),
+        "{report}\n{fixed}"
+    );
+    assert!(
+        fixed.contains(".cache()") && fixed.contains("enriched_df.unpersist()"),
+        "{fixed}"
+    );
 
     let after = work.join("events-after");
     let _ = run_logged(&job, base, &after, threshold);
     assert_same_rows(&kept, &output);
     let second = read_log(&after);
-    let write = second.queries.iter().find(|q| !q.writes.is_empty()).expect("the write");
+    let write = second
+        .queries
+        .iter()
+        .find(|q| !q.writes.is_empty())
+        .expect("the write");
     let strategies: Vec<_> = write.joins.iter().map(|j| j.strategy).collect();
     // The joins ran once, into the cache; the write reads the cached join.
     assert!(write.cache_reads > 0, "{write:?}");
-    let all: Vec<_> = second.queries.iter().flat_map(|q| &q.joins).map(|j| j.strategy).collect();
-    assert!(!all.is_empty() && all.iter().all(|&s| s == JoinStrategy::BroadcastHash), "{all:?} {strategies:?}");
+    let all: Vec<_> = second
+        .queries
+        .iter()
+        .flat_map(|q| &q.joins)
+        .map(|j| j.strategy)
+        .collect();
+    assert!(
+        !all.is_empty() && all.iter().all(|&s| s == JoinStrategy::BroadcastHash),
+        "{all:?} {strategies:?}"
+    );
     let scans = |run: &Run| run.queries.iter().flat_map(|q| &q.scans).count();
     assert!(scans(&second) < scans(&first), "the cache saves scans");
 }
@@ -141,7 +189,11 @@ fn example_job(work: &Path, base: &Path) {
 /// gets `.repartition(N)` with N from its bytes, and the fixed run writes N files.
 fn small_files_job(work: &Path, base: &Path) {
     let job = work.join("small_files_copy.py");
-    fs::copy(repo().join("tests/eventlogs/jobs/small_files_copy.py"), &job).unwrap();
+    fs::copy(
+        repo().join("tests/eventlogs/jobs/small_files_copy.py"),
+        &job,
+    )
+    .unwrap();
     // One split per input file, as on a cluster where each file is its own task.
     let split = "--conf spark.sql.files.openCostInBytes=134217728";
     let output = base.join("curated/events");
@@ -149,7 +201,13 @@ fn small_files_job(work: &Path, base: &Path) {
     let before = work.join("events-small-before");
     let _ = run_logged(&job, base, &before, split);
     let first = read_log(&before);
-    let write = first.queries.iter().flat_map(|q| &q.writes).next().expect("the write").clone();
+    let write = first
+        .queries
+        .iter()
+        .flat_map(|q| &q.writes)
+        .next()
+        .expect("the write")
+        .clone();
     assert_eq!(write.files, Some(300));
     let kept = work.join("events-copy-before");
     fs::rename(&output, &kept).unwrap();
@@ -157,14 +215,22 @@ fn small_files_job(work: &Path, base: &Path) {
     let report = sparkfix_write(&job, &before);
     let expected_files = write.bytes.unwrap().div_ceil(256 << 20).max(1);
     let fixed = fs::read_to_string(&job).unwrap();
-    assert!(fixed.contains(&format!(".repartition({expected_files})")), "{report}\n{fixed}");
+    assert!(
+        fixed.contains(&format!(".repartition({expected_files})")),
+        "{report}\n{fixed}"
+    );
 
     let after = work.join("events-small-after");
     let _ = run_logged(&job, base, &after, split);
     assert_same_rows(&kept, &output);
     assert_eq!(part_files(&output) as u64, expected_files);
     let second = read_log(&after);
-    let write = second.queries.iter().flat_map(|q| &q.writes).next().expect("the write");
+    let write = second
+        .queries
+        .iter()
+        .flat_map(|q| &q.writes)
+        .next()
+        .expect("the write");
     assert_eq!(write.files, Some(expected_files));
 }
 
@@ -172,7 +238,8 @@ fn small_files_job(work: &Path, base: &Path) {
 /// (a filtered one among them) are folded into their writes with `DataFrame.observe`. Same rows,
 /// same printed numbers, one SQL execution fewer per count.
 fn counts_folded(work: &Path, base: &Path) {
-    let example = fs::read_to_string(repo().join("examples/customer_purchase_analytics.py")).unwrap();
+    let example =
+        fs::read_to_string(repo().join("examples/customer_purchase_analytics.py")).unwrap();
     let local = format!("file://{}/bucket/", base.display());
     let jobs = [
         (
@@ -196,7 +263,11 @@ fn counts_folded(work: &Path, base: &Path) {
         let printed = |stdout: &[u8]| -> Vec<String> {
             String::from_utf8_lossy(stdout)
                 .lines()
-                .filter(|line| line.contains("records") || line.contains("transactions") || line.contains("rows"))
+                .filter(|line| {
+                    line.contains("records")
+                        || line.contains("transactions")
+                        || line.contains("rows")
+                })
                 .map(str::to_owned)
                 .collect()
         };
@@ -213,15 +284,26 @@ fn counts_folded(work: &Path, base: &Path) {
             .unwrap();
         assert_eq!(fixed.status.code(), Some(0), "{}", pyspark::show(&fixed));
         let text = fs::read_to_string(&job).unwrap();
-        assert!(text.contains(&format!(".observe({observation}, ")), "{text}");
+        assert!(
+            text.contains(&format!(".observe({observation}, ")),
+            "{text}"
+        );
 
         let after = work.join(format!("events-{name}-after"));
         let second_output = run_logged(&job, base, &after, "");
         assert_same_rows(&kept, &output);
         let lines = printed(&first_output);
         assert!(lines.len() >= 2, "{lines:?}");
-        assert_eq!(lines, printed(&second_output), "the same numbers are printed");
+        assert_eq!(
+            lines,
+            printed(&second_output),
+            "the same numbers are printed"
+        );
         let second = read_log(&after);
-        assert_eq!(second.queries.len() + fewer, first.queries.len(), "{name}: {fewer} counts fewer");
+        assert_eq!(
+            second.queries.len() + fewer,
+            first.queries.len(),
+            "{name}: {fewer} counts fewer"
+        );
     }
 }

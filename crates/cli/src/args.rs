@@ -102,8 +102,10 @@ pub struct ProfileInvocation {
 
 /// Parses `sparkfix profile ...` (the process arguments, `profile` second).
 pub fn parse_profile() -> Result<ProfileInvocation, clap::Error> {
-    ProfileArgs::try_parse_from(std::env::args_os().skip(1))
-        .map(|args| ProfileInvocation { logs: args.logs, code: args.code })
+    ProfileArgs::try_parse_from(std::env::args_os().skip(1)).map(|args| ProfileInvocation {
+        logs: args.logs,
+        code: args.code,
+    })
 }
 
 /// What a run does with each file.

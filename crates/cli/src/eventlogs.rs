@@ -45,11 +45,17 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
             Ok(found) => logs.extend(found),
             Err(message) => {
                 loaded.failed = true;
-                loaded.problems.push(Problem { file: paths::display(path, cwd.as_deref()), message });
+                loaded.problems.push(Problem {
+                    file: paths::display(path, cwd.as_deref()),
+                    message,
+                });
             }
         }
     }
-    let results: Vec<_> = logs.par_iter().map(|log| read(log, cwd.as_deref())).collect();
+    let results: Vec<_> = logs
+        .par_iter()
+        .map(|log| read(log, cwd.as_deref()))
+        .collect();
     for (run, problems) in results {
         // A log in which nothing of an application was found is no evidence at all.
         if run.app_id.is_none() && run.queries.is_empty() && run.stages.is_empty() {
@@ -66,9 +72,15 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
 fn find(path: &Path, cwd: Option<&Path>) -> Result<Vec<LogFiles>, String> {
     let metadata = fs::metadata(path).map_err(|error| format!("cannot read: {error}"))?;
     if metadata.is_file() {
-        return Ok(vec![LogFiles { name: paths::display(path, cwd), files: vec![path.to_path_buf()] }]);
+        return Ok(vec![LogFiles {
+            name: paths::display(path, cwd),
+            files: vec![path.to_path_buf()],
+        }]);
     }
-    let folder_name = path.file_name().and_then(|name| name.to_str()).unwrap_or_default();
+    let folder_name = path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or_default();
     if layout::is_rolled_folder(folder_name) {
         return rolled(path, cwd).map(|log| vec![log]);
     }
@@ -82,20 +94,32 @@ const MAX_DEPTH: usize = 4;
 
 /// The logs in a folder of logs, in name order: files, rolled folders, and the logs of other
 /// sub-folders down to `depth` more levels.
-fn in_folder(path: &Path, cwd: Option<&Path>, depth: usize, logs: &mut Vec<LogFiles>) -> Result<(), String> {
+fn in_folder(
+    path: &Path,
+    cwd: Option<&Path>,
+    depth: usize,
+    logs: &mut Vec<LogFiles>,
+) -> Result<(), String> {
     let mut entries: Vec<PathBuf> = fs::read_dir(path)
         .map_err(|error| format!("cannot read the folder: {error}"))?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
         .collect();
     entries.sort();
     for entry in entries {
-        let name = entry.file_name().and_then(|name| name.to_str()).unwrap_or_default().to_string();
+        let name = entry
+            .file_name()
+            .and_then(|name| name.to_str())
+            .unwrap_or_default()
+            .to_string();
         if entry.is_dir() && layout::is_rolled_folder(&name) {
             logs.push(rolled(&entry, cwd)?);
         } else if entry.is_dir() && depth > 0 && !name.starts_with('.') {
             in_folder(&entry, cwd, depth - 1, logs)?;
         } else if entry.is_file() && layout::may_be_log_file(&name) {
-            logs.push(LogFiles { name: paths::display(&entry, cwd), files: vec![entry] });
+            logs.push(LogFiles {
+                name: paths::display(&entry, cwd),
+                files: vec![entry],
+            });
         }
     }
     Ok(())
@@ -126,7 +150,10 @@ fn read(log: &LogFiles, cwd: Option<&Path>) -> (sparkfix_eventlog::Run, Vec<Prob
         let name = paths::display(file, cwd);
         match fs::File::open(file) {
             Ok(opened) => reader.read_file(&name, opened),
-            Err(error) => problems.push(Problem { file: name, message: format!("cannot read: {error}") }),
+            Err(error) => problems.push(Problem {
+                file: name,
+                message: format!("cannot read: {error}"),
+            }),
         }
     }
     let (run, more) = reader.finish();

@@ -31,7 +31,10 @@ use test_files::TestFiles;
 /// to report, 1 for findings (or a diff, or changed files with `--exit-non-zero-on-fix`), 2 for
 /// usage errors and files that could not be processed.
 pub fn main() -> ExitCode {
-    if std::env::args_os().nth(1).is_some_and(|first| first == "profile") {
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|first| first == "profile")
+    {
         return match args::parse_profile() {
             Ok(invocation) => profile_command::run(&invocation),
             Err(error) => exit::of_usage(&error),

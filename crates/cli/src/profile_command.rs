@@ -68,7 +68,10 @@ fn spelled_in(paths: &[PathBuf], output: &mut Output) -> (Option<Vec<Spelled>>, 
                 .and_then(|text| spelled_relations(&text).map_err(|error| error.to_string())),
         };
         match relations {
-            Ok(relations) => spelled.extend(relations.into_iter().map(|relation| Spelled { file: file.clone(), relation })),
+            Ok(relations) => spelled.extend(relations.into_iter().map(|relation| Spelled {
+                file: file.clone(),
+                relation,
+            })),
             Err(reason) => {
                 failed = true;
                 output.err(&format!("{file}: {reason}\n"));
@@ -82,10 +85,16 @@ fn spelled_in(paths: &[PathBuf], output: &mut Output) -> (Option<Vec<Spelled>>, 
 fn code_lines(code: &[Spelled], relation: &Relation, usage: RelationUse) -> String {
     let places: Vec<String> = code
         .iter()
-        .filter(|spelled| spelled.relation.usage == usage && matching::matches(&spelled.relation.source, relation))
+        .filter(|spelled| {
+            spelled.relation.usage == usage && matching::matches(&spelled.relation.source, relation)
+        })
         .map(|spelled| format!("{}:{}", spelled.file, spelled.relation.line))
         .collect();
-    if places.is_empty() { "-".to_string() } else { places.join(", ") }
+    if places.is_empty() {
+        "-".to_string()
+    } else {
+        places.join(", ")
+    }
 }
 
 /// The report of one run; with `code`, each input and write names the lines that match it.
@@ -93,15 +102,47 @@ fn push_run(out: &mut String, run: &Run, code: Option<&[Spelled]>) {
     let name = run.app_name.as_deref().unwrap_or("?");
     let version = run.spark_version.as_deref().unwrap_or("?");
     let duration = run.duration_ms().map_or("?".to_string(), seconds);
-    let _ = writeln!(out, "run {} ({name}): Spark {version}, {duration}, log {}", run.label(), run.log);
+    let _ = writeln!(
+        out,
+        "run {} ({name}): Spark {version}, {duration}, log {}",
+        run.label(),
+        run.log
+    );
     push_settings(out, run);
 
     // Without `--code` the last column stays empty and its header blank: trimmed away.
     let code_header = if code.is_some() { "code" } else { "" };
-    let mut inputs = Table::new(["query", "relation", "format", "read", "files", "rows", "in memory", code_header]);
-    let mut joins = Table::new(["query", "strategy", "type", "left", "left size", "right", "right size"]);
-    let mut writes = Table::new(["query", "target", "files", "bytes", "rows", "partitions", code_header]);
-    let lines = |relation: &Relation, usage| code.map_or(String::new(), |code| code_lines(code, relation, usage));
+    let mut inputs = Table::new([
+        "query",
+        "relation",
+        "format",
+        "read",
+        "files",
+        "rows",
+        "in memory",
+        code_header,
+    ]);
+    let mut joins = Table::new([
+        "query",
+        "strategy",
+        "type",
+        "left",
+        "left size",
+        "right",
+        "right size",
+    ]);
+    let mut writes = Table::new([
+        "query",
+        "target",
+        "files",
+        "bytes",
+        "rows",
+        "partitions",
+        code_header,
+    ]);
+    let lines = |relation: &Relation, usage| {
+        code.map_or(String::new(), |code| code_lines(code, relation, usage))
+    };
     for query in &run.queries {
         for scan in &query.scans {
             inputs.row([
@@ -145,14 +186,26 @@ fn push_run(out: &mut String, run: &Run, code: Option<&[Spelled]>) {
     let mut stages: Vec<_> = run.stages.iter().filter(|stage| stage.tasks > 0).collect();
     stages.sort_by_key(|stage| std::cmp::Reverse(stage.task_time_ms));
     let mut slowest = Table::new([
-        "stage", "tasks", "task time", "max/median task", "input", "shuffle read", "shuffle write", "spill", "gc",
+        "stage",
+        "tasks",
+        "task time",
+        "max/median task",
+        "input",
+        "shuffle read",
+        "shuffle write",
+        "spill",
+        "gc",
     ]);
     for stage in stages.into_iter().take(SLOWEST_STAGES) {
         slowest.row([
             format!("{}.{}", stage.id, stage.attempt),
             stage.tasks.to_string(),
             seconds(stage.task_time_ms),
-            format!("{} / {}", seconds(stage.max_task_ms), seconds(stage.median_task_ms)),
+            format!(
+                "{} / {}",
+                seconds(stage.max_task_ms),
+                seconds(stage.median_task_ms)
+            ),
             human_bytes(stage.input_bytes),
             human_bytes(stage.shuffle_read_bytes),
             human_bytes(stage.shuffle_write_bytes),
@@ -196,16 +249,27 @@ fn push_settings(out: &mut String, run: &Run) {
         "executors: {} at most ({} requested) x {} cores, executor memory {}{}",
         executors.peak_count,
         run.property("spark.executor.instances").unwrap_or("none"),
-        executors.cores.map_or("?".to_string(), |cores| cores.to_string()),
-        executors.memory_bytes.map_or("1 GiB (default)".to_string(), human_bytes),
+        executors
+            .cores
+            .map_or("?".to_string(), |cores| cores.to_string()),
+        executors
+            .memory_bytes
+            .map_or("1 GiB (default)".to_string(), human_bytes),
         executors
             .peak_heap_bytes
-            .map_or(String::new(), |peak| format!(", peak JVM heap {}", human_bytes(peak))),
+            .map_or(String::new(), |peak| format!(
+                ", peak JVM heap {}",
+                human_bytes(peak)
+            )),
     );
 }
 
 fn relations(relations: &[Relation]) -> String {
-    relations.iter().map(Relation::display).collect::<Vec<_>>().join(" + ")
+    relations
+        .iter()
+        .map(Relation::display)
+        .collect::<Vec<_>>()
+        .join(" + ")
 }
 
 fn bytes(value: Option<u64>) -> String {
@@ -228,7 +292,10 @@ struct Table<const N: usize> {
 
 impl<const N: usize> Table<N> {
     fn new(headers: [&'static str; N]) -> Self {
-        Table { headers, rows: Vec::new() }
+        Table {
+            headers,
+            rows: Vec::new(),
+        }
     }
 
     fn row(&mut self, row: [String; N]) {

@@ -169,7 +169,11 @@ pub struct BlockReader<B> {
 
 impl<B: Blocks> BlockReader<B> {
     pub fn new(blocks: B) -> Self {
-        BlockReader { blocks, block: Vec::new(), at: 0 }
+        BlockReader {
+            blocks,
+            block: Vec::new(),
+            at: 0,
+        }
     }
 }
 
@@ -196,7 +200,10 @@ mod tests {
     #[test]
     fn the_magic_decides_over_the_name() {
         assert_eq!(Codec::from_magic(b"LZ4Block\x20"), Some(Codec::Lz4));
-        assert_eq!(Codec::from_magic(b"\x82SNAPPY\x00\x00"), Some(Codec::Snappy));
+        assert_eq!(
+            Codec::from_magic(b"\x82SNAPPY\x00\x00"),
+            Some(Codec::Snappy)
+        );
         assert_eq!(Codec::from_magic(b"ZV\x01"), Some(Codec::Lzf));
         assert_eq!(Codec::from_magic(b"{\"Event\""), Some(Codec::Plain));
         assert_eq!(Codec::from_magic(b"\x28\xb5\x2f\xfd"), Some(Codec::Zstd));

@@ -52,7 +52,8 @@ impl Collector {
         match short {
             "SparkListenerLogStart" => {
                 let event: LogStart = serde_json::from_slice(line)?;
-                self.pre_spark3 = major_version(&event.spark_version).is_some_and(|major| major < 3);
+                self.pre_spark3 =
+                    major_version(&event.spark_version).is_some_and(|major| major < 3);
                 self.run.spark_version = Some(event.spark_version);
             }
             "SparkListenerApplicationStart" => {
@@ -86,7 +87,9 @@ impl Collector {
             }
             "SparkListenerJobStart" => {
                 let event: JobStart = serde_json::from_slice(line)?;
-                let execution = event.properties.and_then(|properties| properties.execution_id?.unsigned());
+                let execution = event
+                    .properties
+                    .and_then(|properties| properties.execution_id?.unsigned());
                 if let Some(execution) = execution {
                     for stage in event.stage_ids {
                         self.stage_execution.insert(stage, execution);
@@ -96,7 +99,10 @@ impl Collector {
             "SparkListenerStageCompleted" => {
                 let event: StageCompleted = serde_json::from_slice(line)?;
                 let info = event.info;
-                let state = self.stages.entry((info.stage_id, info.attempt)).or_default();
+                let state = self
+                    .stages
+                    .entry((info.stage_id, info.attempt))
+                    .or_default();
                 state.stage.name = info.name;
                 for accumulable in info.accumulables {
                     if let Some(value) = accumulable.value.unsigned() {
@@ -116,7 +122,11 @@ impl Collector {
             "SparkListenerStageExecutorMetrics" => {
                 let event: StageExecutorMetrics = serde_json::from_slice(line)?;
                 // Zero means the executor sent no sample during the stage, not an empty heap.
-                if let Some(heap) = event.metrics.and_then(|metrics| metrics.jvm_heap).filter(|&heap| heap > 0) {
+                if let Some(heap) = event
+                    .metrics
+                    .and_then(|metrics| metrics.jvm_heap)
+                    .filter(|&heap| heap > 0)
+                {
                     let peak = &mut self.run.executors.peak_heap_bytes;
                     *peak = Some(peak.unwrap_or(0).max(heap));
                 }
@@ -131,7 +141,8 @@ impl Collector {
             }
             "SparkListenerSQLAdaptiveExecutionUpdate" => {
                 let event: SqlAdaptiveExecutionUpdate = serde_json::from_slice(line)?;
-                self.queries.entry(event.execution_id).or_default().plan = PlanSummary::of(&event.plan);
+                self.queries.entry(event.execution_id).or_default().plan =
+                    PlanSummary::of(&event.plan);
             }
             "SparkListenerDriverAccumUpdates" => {
                 let event: DriverAccumUpdates = serde_json::from_slice(line)?;
@@ -152,7 +163,10 @@ impl Collector {
     }
 
     fn task_end(&mut self, event: TaskEnd) {
-        let state = self.stages.entry((event.stage_id, event.attempt)).or_default();
+        let state = self
+            .stages
+            .entry((event.stage_id, event.attempt))
+            .or_default();
         let stage = &mut state.stage;
         stage.id = event.stage_id;
         stage.attempt = event.attempt;
@@ -160,7 +174,10 @@ impl Collector {
             stage.failed_tasks += 1;
             return;
         }
-        let duration = event.info.finish_time.saturating_sub(event.info.launch_time);
+        let duration = event
+            .info
+            .finish_time
+            .saturating_sub(event.info.launch_time);
         stage.tasks += 1;
         stage.task_time_ms += duration;
         state.durations.push(duration);
@@ -168,7 +185,9 @@ impl Collector {
         stage.gc_time_ms += metrics.gc_time;
         stage.memory_spill_bytes += metrics.memory_spilled;
         stage.disk_spill_bytes += metrics.disk_spilled;
-        stage.peak_execution_memory = stage.peak_execution_memory.max(metrics.peak_execution_memory);
+        stage.peak_execution_memory = stage
+            .peak_execution_memory
+            .max(metrics.peak_execution_memory);
         stage.input_bytes += metrics.input.map_or(0, |input| input.bytes_read);
         stage.shuffle_read_bytes += metrics
             .shuffle_read
@@ -234,12 +253,14 @@ impl Collector {
     pub fn spark_version(&self) -> Option<&str> {
         self.run.spark_version.as_deref()
     }
-
 }
 
 impl Accumulators for Collector {
     fn value(&self, id: u64) -> Option<u64> {
-        self.driver_values.get(&id).or_else(|| self.task_values.get(&id)).copied()
+        self.driver_values
+            .get(&id)
+            .or_else(|| self.task_values.get(&id))
+            .copied()
     }
 
     fn stages(&self, id: u64) -> Vec<u64> {

@@ -77,7 +77,11 @@ impl<'de> Deserialize<'de> for Number {
         Ok(Number(match value {
             serde_json::Value::Number(number) => number
                 .as_i64()
-                .or_else(|| number.as_u64().map(|n| i64::try_from(n).unwrap_or(i64::MAX)))
+                .or_else(|| {
+                    number
+                        .as_u64()
+                        .map(|n| i64::try_from(n).unwrap_or(i64::MAX))
+                })
                 .or_else(|| number.as_f64().map(|f| f as i64)),
             serde_json::Value::String(text) => text.trim().parse().ok(),
             _ => None,
@@ -313,7 +317,10 @@ pub struct PlanMetric {
 impl PlanNode {
     /// The accumulator of the metric called `name`.
     pub fn metric(&self, name: &str) -> Option<u64> {
-        self.metrics.iter().find(|metric| metric.name == name).map(|metric| metric.accumulator_id)
+        self.metrics
+            .iter()
+            .find(|metric| metric.name == name)
+            .map(|metric| metric.accumulator_id)
     }
 }
 

@@ -42,8 +42,21 @@ mod tests {
 
     #[test]
     fn rolled_parts_are_read_in_index_order() {
-        let names = ["appstatus_app-1", "events_10_app-1.zstd", "events_2_app-1.zstd", ".events_1_app-1.zstd.crc", "events_1_app-1.zstd"];
-        assert_eq!(rolled_parts(&names), ["events_1_app-1.zstd", "events_2_app-1.zstd", "events_10_app-1.zstd"]);
+        let names = [
+            "appstatus_app-1",
+            "events_10_app-1.zstd",
+            "events_2_app-1.zstd",
+            ".events_1_app-1.zstd.crc",
+            "events_1_app-1.zstd",
+        ];
+        assert_eq!(
+            rolled_parts(&names),
+            [
+                "events_1_app-1.zstd",
+                "events_2_app-1.zstd",
+                "events_10_app-1.zstd"
+            ]
+        );
         assert!(is_rolled_folder("eventlog_v2_local-1795890117054"));
         assert!(may_be_log_file("local-1700000000000.lz4.inprogress"));
         assert!(!may_be_log_file(".local-1700000000000.crc"));

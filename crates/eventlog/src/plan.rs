@@ -180,13 +180,20 @@ impl PlanSummary {
                 files_read: value(scan.files),
                 rows: value(scan.rows),
                 exchange_bytes: value(scan.exchange_bytes),
-                stage_ids: scan.rows.map(|id| accumulators.stages(id)).unwrap_or_default(),
+                stage_ids: scan
+                    .rows
+                    .map(|id| accumulators.stages(id))
+                    .unwrap_or_default(),
             })
             .collect();
         let side = |side: &SideIds| JoinSide {
             relations: side.relations.clone(),
             bytes: value(side.exchange_bytes).or_else(|| {
-                let read: Vec<u64> = side.scan_bytes.iter().filter_map(|&id| accumulators.value(id)).collect();
+                let read: Vec<u64> = side
+                    .scan_bytes
+                    .iter()
+                    .filter_map(|&id| accumulators.value(id))
+                    .collect();
                 (!read.is_empty() && read.len() == side.scan_bytes.len()).then(|| read.iter().sum())
             }),
         };
@@ -289,7 +296,14 @@ fn passes_rows_through(name: &str) -> bool {
 /// The join type in a join's description (`SortMergeJoin [a#1], [b#2], Inner`).
 fn join_type(simple_string: &str) -> Option<String> {
     const TYPES: &[&str] = &[
-        "Inner", "LeftOuter", "RightOuter", "FullOuter", "LeftSemi", "LeftAnti", "Cross", "ExistenceJoin",
+        "Inner",
+        "LeftOuter",
+        "RightOuter",
+        "FullOuter",
+        "LeftSemi",
+        "LeftAnti",
+        "Cross",
+        "ExistenceJoin",
     ];
     simple_string
         .split(|c: char| c == ',' || c.is_whitespace())

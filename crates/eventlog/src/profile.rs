@@ -272,7 +272,9 @@ impl Run {
                     .sum(),
             })
             .collect();
-        rescans.sort_by(|a, b| (b.extra_task_ms, b.extra_bytes).cmp(&(a.extra_task_ms, a.extra_bytes)));
+        rescans.sort_by(|a, b| {
+            (b.extra_task_ms, b.extra_bytes).cmp(&(a.extra_task_ms, a.extra_bytes))
+        });
         rescans
     }
 }

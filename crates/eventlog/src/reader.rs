@@ -44,7 +44,12 @@ struct FileReport {
 impl LogReader {
     /// A reader for the run whose log the user named `log` (a file or a folder).
     pub fn new(log: impl Into<String>) -> LogReader {
-        LogReader { log: log.into(), collector: Collector::default(), problems: Vec::new(), bytes: 0 }
+        LogReader {
+            log: log.into(),
+            collector: Collector::default(),
+            problems: Vec::new(),
+            bytes: 0,
+        }
     }
 
     /// Reads one file of the log. `file` names it in messages and tells its codec when its
@@ -62,7 +67,10 @@ impl LogReader {
             }
         };
         if let Some(message) = report.message(codec) {
-            self.problems.push(Problem { file: file.to_string(), message });
+            self.problems.push(Problem {
+                file: file.to_string(),
+                message,
+            });
         }
     }
 
@@ -89,7 +97,8 @@ impl LogReader {
                 continue;
             };
             if !WANTED.contains(&name.as_ref()) {
-                let spark_own = name.starts_with("SparkListener") || name.starts_with("org.apache.spark.");
+                let spark_own =
+                    name.starts_with("SparkListener") || name.starts_with("org.apache.spark.");
                 if !spark_own && !KNOWN_UNUSED.contains(&name.as_ref()) {
                     *report.unknown.entry(name.into_owned()).or_default() += 1;
                 }
@@ -152,11 +161,18 @@ impl FileReport {
             } else {
                 format!("the events after line {} were skipped", self.lines)
             };
-            let codec = if codec == Codec::Plain { String::new() } else { format!("{} ", codec.name()) };
+            let codec = if codec == Codec::Plain {
+                String::new()
+            } else {
+                format!("{} ", codec.name())
+            };
             parts.push(format!("cannot read the {codec}data ({error}): {what}"));
         }
         if self.bad_lines > 0 {
-            let (line, what) = self.first_bad_line.as_ref().expect("set with the first bad line");
+            let (line, what) = self
+                .first_bad_line
+                .as_ref()
+                .expect("set with the first bad line");
             let lines = if self.bad_lines == 1 { "line" } else { "lines" };
             parts.push(format!("skipped {} {lines} that are not events sparkfix can read (first: line {line}, {what})", self.bad_lines));
         }
@@ -167,7 +183,10 @@ impl FileReport {
             let total: u64 = self.unknown.values().sum();
             let names: Vec<&str> = self.unknown.keys().map(String::as_str).take(3).collect();
             let events = if total == 1 { "event" } else { "events" };
-            parts.push(format!("skipped {total} unknown {events} ({})", names.join(", ")));
+            parts.push(format!(
+                "skipped {total} unknown {events} ({})",
+                names.join(", ")
+            ));
         }
         (!parts.is_empty()).then(|| parts.join("; "))
     }
@@ -175,8 +194,14 @@ impl FileReport {
 
 /// The line without its line ending and surrounding blanks.
 fn trim(line: &[u8]) -> &[u8] {
-    let start = line.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(line.len());
-    let end = line.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |at| at + 1);
+    let start = line
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(line.len());
+    let end = line
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |at| at + 1);
     &line[start..end]
 }
 
@@ -195,7 +220,9 @@ fn event_name(line: &[u8]) -> Option<Cow<'_, str>> {
         #[serde(rename = "Event")]
         event: String,
     }
-    serde_json::from_slice::<Named>(line).ok().map(|named| Cow::Owned(named.event))
+    serde_json::from_slice::<Named>(line)
+        .ok()
+        .map(|named| Cow::Owned(named.event))
 }
 
 #[cfg(test)]
@@ -204,8 +231,14 @@ mod tests {
 
     #[test]
     fn event_names() {
-        assert_eq!(event_name(br#"{"Event":"SparkListenerTaskEnd","Stage ID":1}"#).as_deref(), Some("SparkListenerTaskEnd"));
-        assert_eq!(event_name(br#"{"Stage ID":1,"Event":"X"}"#).as_deref(), Some("X"));
+        assert_eq!(
+            event_name(br#"{"Event":"SparkListenerTaskEnd","Stage ID":1}"#).as_deref(),
+            Some("SparkListenerTaskEnd")
+        );
+        assert_eq!(
+            event_name(br#"{"Stage ID":1,"Event":"X"}"#).as_deref(),
+            Some("X")
+        );
         assert_eq!(event_name(b"{not json"), None);
     }
 }

@@ -12,7 +12,10 @@ pub fn scanned(node: &PlanNode) -> Option<Relation> {
         .strip_prefix("Scan ")
         .or_else(|| name.strip_prefix("BatchScan "))
         .or_else(|| name.strip_prefix("FileScan "))?;
-    if rest.starts_with("ExistingRDD") || rest.starts_with("OneRowRelation") || rest.starts_with("RDD") {
+    if rest.starts_with("ExistingRDD")
+        || rest.starts_with("OneRowRelation")
+        || rest.starts_with("RDD")
+    {
         return None;
     }
     // `Scan JDBCRelation(schema.table) [numPartitions=1]`
@@ -23,7 +26,10 @@ pub fn scanned(node: &PlanNode) -> Option<Relation> {
     // `Scan parquet spark_catalog.default.products`: a format, then the table when there is one.
     let mut words = rest.split_whitespace();
     let _format = words.next();
-    if let Some(table) = words.next().filter(|word| !word.contains('/') && !word.contains(':')) {
+    if let Some(table) = words
+        .next()
+        .filter(|word| !word.contains('/') && !word.contains(':'))
+    {
         return Some(Relation::Table(unquote(table)));
     }
     let location = node
@@ -113,23 +119,68 @@ mod tests {
 
     #[test]
     fn scans_name_paths_or_tables() {
-        let files = node("Scan parquet ", "FileScan parquet [a#1]", Some("InMemoryFileIndex(2 paths)[file:/d/a, s3a://b/c, ...]"));
-        assert_eq!(scanned(&files), Some(Relation::Paths(vec!["file:/d/a".into(), "s3a://b/c".into()])));
-        let table = node("Scan parquet spark_catalog.default.products", "", Some("InMemoryFileIndex(1 paths)[file:/w/products]"));
-        assert_eq!(scanned(&table), Some(Relation::Table("spark_catalog.default.products".into())));
-        let jdbc = node("Scan JDBCRelation(sales.orders) [numPartitions=1]", "", None);
+        let files = node(
+            "Scan parquet ",
+            "FileScan parquet [a#1]",
+            Some("InMemoryFileIndex(2 paths)[file:/d/a, s3a://b/c, ...]"),
+        );
+        assert_eq!(
+            scanned(&files),
+            Some(Relation::Paths(vec![
+                "file:/d/a".into(),
+                "s3a://b/c".into()
+            ]))
+        );
+        let table = node(
+            "Scan parquet spark_catalog.default.products",
+            "",
+            Some("InMemoryFileIndex(1 paths)[file:/w/products]"),
+        );
+        assert_eq!(
+            scanned(&table),
+            Some(Relation::Table("spark_catalog.default.products".into()))
+        );
+        let jdbc = node(
+            "Scan JDBCRelation(sales.orders) [numPartitions=1]",
+            "",
+            None,
+        );
         assert_eq!(scanned(&jdbc), Some(Relation::Table("sales.orders".into())));
         assert_eq!(scanned(&node("Scan ExistingRDD", "", None)), None);
         assert_eq!(scanned(&node("LocalTableScan", "", None)), None);
-        let v2 = node("BatchScan parquet file:/d/x", "BatchScan parquet file:/d/x[a#1] ParquetScan Location: InMemoryFileIndex(1 paths)[file:/d/x], ReadSchema: struct<a:int>", None);
-        assert_eq!(scanned(&v2), Some(Relation::Paths(vec!["file:/d/x".into()])));
+        let v2 = node(
+            "BatchScan parquet file:/d/x",
+            "BatchScan parquet file:/d/x[a#1] ParquetScan Location: InMemoryFileIndex(1 paths)[file:/d/x], ReadSchema: struct<a:int>",
+            None,
+        );
+        assert_eq!(
+            scanned(&v2),
+            Some(Relation::Paths(vec!["file:/d/x".into()]))
+        );
     }
 
     #[test]
     fn writes_name_their_path_or_table() {
-        let path = node("Execute InsertIntoHadoopFsRelationCommand", "Execute InsertIntoHadoopFsRelationCommand file:/out/summary, false, [d#1], Parquet, [path=/out/summary], Overwrite, [a, b]", None);
-        assert_eq!(written(&path), Some(("InsertIntoHadoopFsRelationCommand".into(), Relation::Paths(vec!["file:/out/summary".into()]))));
-        let table = node("Execute InsertIntoHadoopFsRelationCommand", "Execute InsertIntoHadoopFsRelationCommand file:/w/t, false, Parquet, [path=file:/w/t], Append, `spark_catalog`.`default`.`t`, org.apache.spark.sql.execution.datasources.InMemoryFileIndex(file:/w/t), [a]", None);
-        assert_eq!(written(&table).map(|(_, target)| target), Some(Relation::Table("spark_catalog.default.t".into())));
+        let path = node(
+            "Execute InsertIntoHadoopFsRelationCommand",
+            "Execute InsertIntoHadoopFsRelationCommand file:/out/summary, false, [d#1], Parquet, [path=/out/summary], Overwrite, [a, b]",
+            None,
+        );
+        assert_eq!(
+            written(&path),
+            Some((
+                "InsertIntoHadoopFsRelationCommand".into(),
+                Relation::Paths(vec!["file:/out/summary".into()])
+            ))
+        );
+        let table = node(
+            "Execute InsertIntoHadoopFsRelationCommand",
+            "Execute InsertIntoHadoopFsRelationCommand file:/w/t, false, Parquet, [path=file:/w/t], Append, `spark_catalog`.`default`.`t`, org.apache.spark.sql.execution.datasources.InMemoryFileIndex(file:/w/t), [a]",
+            None,
+        );
+        assert_eq!(
+            written(&table).map(|(_, target)| target),
+            Some(Relation::Table("spark_catalog.default.t".into()))
+        );
     }
 }

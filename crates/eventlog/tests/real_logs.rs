@@ -30,11 +30,16 @@ fn log_files(folder: &Path) -> Vec<PathBuf> {
             .map(|entry| entry.unwrap().file_name().into_string().unwrap())
             .collect();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        return layout::rolled_parts(&names).into_iter().map(|name| rolled.join(name)).collect();
+        return layout::rolled_parts(&names)
+            .into_iter()
+            .map(|name| rolled.join(name))
+            .collect();
     }
     entries
         .into_iter()
-        .filter(|path| path.is_file() && layout::may_be_log_file(path.file_name().unwrap().to_str().unwrap()))
+        .filter(|path| {
+            path.is_file() && layout::may_be_log_file(path.file_name().unwrap().to_str().unwrap())
+        })
         .collect()
 }
 
@@ -63,23 +68,44 @@ fn scanned(run: &Run, name: &str) -> Vec<u64> {
 /// What every run of the example job shows, whatever its codec: the figures of SUMMARY.txt.
 fn assert_example_job(run: &Run) {
     assert_eq!(run.app_name.as_deref(), Some("customer_purchase_analytics"));
-    assert_eq!(run.queries.len(), 5, "five SQL executions: four counts and the write");
+    assert_eq!(
+        run.queries.len(),
+        5,
+        "five SQL executions: four counts and the write"
+    );
     assert_eq!(scanned(run, "transactions"), vec![37_345_075; 5]);
     assert_eq!(scanned(run, "products"), vec![10_730; 3]);
     assert_eq!(scanned(run, "customers"), vec![24_338; 3]);
-    let joins: Vec<JoinStrategy> = run.queries.iter().flat_map(|q| &q.joins).map(|j| j.strategy).collect();
-    assert_eq!(joins, vec![JoinStrategy::SortMerge; 6], "the 1 KiB threshold keeps sort-merge joins");
+    let joins: Vec<JoinStrategy> = run
+        .queries
+        .iter()
+        .flat_map(|q| &q.joins)
+        .map(|j| j.strategy)
+        .collect();
+    assert_eq!(
+        joins,
+        vec![JoinStrategy::SortMerge; 6],
+        "the 1 KiB threshold keeps sort-merge joins"
+    );
     let writes: Vec<_> = run.queries.iter().flat_map(|q| &q.writes).collect();
     assert_eq!(writes.len(), 1);
     assert_eq!(
         writes[0].target,
-        Relation::Paths(vec!["file:/tmp/sparkfix-eventlogs/bucket/summaries/customer_purchase_summary".into()])
+        Relation::Paths(vec![
+            "file:/tmp/sparkfix-eventlogs/bucket/summaries/customer_purchase_summary".into()
+        ])
     );
     assert_eq!(writes[0].rows, Some(1_449_832));
-    assert!(writes[0].files.is_some_and(|files| files >= 1) && writes[0].bytes.is_some_and(|b| b > 1_000_000));
+    assert!(
+        writes[0].files.is_some_and(|files| files >= 1)
+            && writes[0].bytes.is_some_and(|b| b > 1_000_000)
+    );
     // Each sort-merge join's sides carry the shuffle's data size; the fact side is the larger.
     let join = &run.queries[4].joins[1];
-    assert!(join.left.bytes.unwrap() > 10 * join.right.bytes.unwrap(), "{join:?}");
+    assert!(
+        join.left.bytes.unwrap() > 10 * join.right.bytes.unwrap(),
+        "{join:?}"
+    );
     // The fact table was scanned by every query: four re-scans.
     let rescans = run.rescans();
     let transactions = rescans
@@ -89,7 +115,11 @@ fn assert_example_job(run: &Run) {
     assert_eq!(transactions.scans, 5);
     assert_eq!(transactions.extra_bytes, 4 * 37_345_075);
     assert!(transactions.extra_task_ms > 0);
-    assert!(run.stages.iter().all(|stage| stage.max_task_ms >= stage.median_task_ms));
+    assert!(
+        run.stages
+            .iter()
+            .all(|stage| stage.max_task_ms >= stage.median_task_ms)
+    );
 }
 
 #[test]
@@ -97,10 +127,17 @@ fn spark4_rolled_zstd() {
     let (run, problems, files) = read("spark4/customer_purchase_analytics");
     assert_eq!(problems, []);
     assert!(files[0].to_str().unwrap().ends_with(".zstd"));
-    assert!(files.iter().all(|file| !file.to_str().unwrap().contains("appstatus")));
+    assert!(
+        files
+            .iter()
+            .all(|file| !file.to_str().unwrap().contains("appstatus"))
+    );
     assert!(run.spark_version.as_deref().unwrap().starts_with("4."));
     assert_example_job(&run);
-    assert_eq!(run.property("spark.sql.autoBroadcastJoinThreshold"), Some("1024"));
+    assert_eq!(
+        run.property("spark.sql.autoBroadcastJoinThreshold"),
+        Some("1024")
+    );
     assert_eq!(run.executors.memory_bytes, Some(16 << 30));
 }
 
@@ -109,7 +146,10 @@ fn spark35_every_codec() {
     for codec in ["gzip", "lz4", "snappy", "lzf", "zstd"] {
         let (run, problems, _) = read(&format!("spark35/customer_purchase_analytics/{codec}"));
         assert_eq!(problems, [], "{codec}");
-        assert!(run.spark_version.as_deref().unwrap().starts_with("3.5"), "{codec}");
+        assert!(
+            run.spark_version.as_deref().unwrap().starts_with("3.5"),
+            "{codec}"
+        );
         assert_example_job(&run);
     }
 }
@@ -119,7 +159,10 @@ fn a_rolled_log_is_read_part_after_part() {
     let (run, problems, files) = read("spark4/recomputed_lineage_rolled");
     assert_eq!(problems, []);
     assert!(files.len() >= 2, "{files:?}");
-    assert!(run.ended_ms.is_some(), "the application end is in the last part");
+    assert!(
+        run.ended_ms.is_some(),
+        "the application end is in the last part"
+    );
     assert_eq!(run.queries.len(), 3);
     assert!(run.stages.iter().map(|stage| stage.tasks).sum::<u64>() > 1000);
 }
@@ -131,16 +174,26 @@ fn assert_partitioned_job(run: &Run) {
     assert_eq!(scanned(run, "transactions"), vec![37_345_075]);
     assert_eq!(scanned(run, "products"), vec![10_730]);
     let query = &run.queries[0];
-    assert_eq!(query.joins.iter().map(|j| j.strategy).collect::<Vec<_>>(), [JoinStrategy::BroadcastHash]);
+    assert_eq!(
+        query.joins.iter().map(|j| j.strategy).collect::<Vec<_>>(),
+        [JoinStrategy::BroadcastHash]
+    );
     let write = &query.writes[0];
-    assert_eq!((write.files, write.dynamic_partitions, write.rows), (Some(30), Some(30), Some(360)));
+    assert_eq!(
+        (write.files, write.dynamic_partitions, write.rows),
+        (Some(30), Some(30), Some(360))
+    );
 }
 
 #[test]
 fn spark35_plain_json_lines() {
     let (run, problems, files) = read("spark35/partitioned_daily/plain");
     assert_eq!(problems, []);
-    assert_eq!(files[0].extension(), None, "Spark 3 names an uncompressed log by its app id");
+    assert_eq!(
+        files[0].extension(),
+        None,
+        "Spark 3 names an uncompressed log by its app id"
+    );
     assert!(run.spark_version.as_deref().unwrap().starts_with("3.5"));
     assert_partitioned_job(&run);
 }
@@ -150,10 +203,16 @@ fn measured_writes_and_partitions() {
     let (run, _, _) = read("spark4/partitioned_daily");
     assert_partitioned_job(&run);
     // This run logged its executors' memory per stage: the JVM heap peak is in the log.
-    let peak = run.executors.peak_heap_bytes.expect("executor metrics in the log");
+    let peak = run
+        .executors
+        .peak_heap_bytes
+        .expect("executor metrics in the log");
     assert!(peak > 10 << 20 && peak < 1 << 30, "{peak}");
     let (run, _, _) = read("spark35/partitioned_daily/plain");
-    assert_eq!(run.executors.peak_heap_bytes, None, "no executor metrics logged");
+    assert_eq!(
+        run.executors.peak_heap_bytes, None,
+        "no executor metrics logged"
+    );
     let (run, _, _) = read("spark4/big_dimension_join");
     assert_eq!(scanned(&run, "dim_accounts"), vec![50_422_241]);
 }
@@ -167,16 +226,25 @@ fn damaged_logs_give_one_message_and_the_rest() {
     };
     let (run, text) = message("damaged/corrupt_zstd");
     assert!(text.starts_with("cannot read the zstd data"), "{text}");
-    assert!(!run.queries.is_empty(), "the events before the damage are used");
+    assert!(
+        !run.queries.is_empty(),
+        "the events before the damage are used"
+    );
     let (run, text) = message("damaged/truncated_lz4");
-    assert!(text.contains("lz4") && text.contains("ends inside a block"), "{text}");
+    assert!(
+        text.contains("lz4") && text.contains("ends inside a block"),
+        "{text}"
+    );
     assert!(!run.queries.is_empty());
     let (run, text) = message("damaged/inprogress");
     assert!(text.contains("last line is cut short"), "{text}");
     assert_partitioned_job(&run);
     assert_eq!(run.ended_ms, None);
     let (run, text) = message("damaged/unknown_event");
-    assert_eq!(text, "skipped 1 unknown event (com.example.CustomListenerEvent)");
+    assert_eq!(
+        text,
+        "skipped 1 unknown event (com.example.CustomListenerEvent)"
+    );
     assert_partitioned_job(&run);
     let (run, text) = message("damaged/spark_version_2.4.8");
     assert!(text.starts_with("written by Spark 2.4.8"), "{text}");
@@ -189,8 +257,18 @@ fn bytes_that_are_no_log_are_one_problem() {
     reader.read_file("notes.txt", &b"PK\x03\x04 a zip file"[..]);
     let (_, problems) = reader.finish();
     assert_eq!(problems.len(), 2, "{problems:?}");
-    assert!(problems[0].message.starts_with("cannot read the data (not a Spark event log"), "{problems:?}");
-    assert!(problems[1].message.starts_with("no Spark application events"), "{problems:?}");
+    assert!(
+        problems[0]
+            .message
+            .starts_with("cannot read the data (not a Spark event log"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[1]
+            .message
+            .starts_with("no Spark application events"),
+        "{problems:?}"
+    );
 }
 
 /// Every committed log cut short at many places, and with bytes flipped at many places: the

@@ -228,7 +228,10 @@ fn run_rules(file: &SourceFile, settings: &Settings, rules: &[&dyn Rule]) -> Vec
     let model = SparkModel::build(file);
     if !settings.measurements.is_empty() {
         let reads = model.read_sites.iter().map(|site| &site.source);
-        let writes = model.writes.iter().filter_map(|write| write.target_pattern.as_ref());
+        let writes = model
+            .writes
+            .iter()
+            .filter_map(|write| write.target_pattern.as_ref());
         settings.measurements.note_code(reads.chain(writes));
     }
     let lineage = model.lineage();

@@ -8,13 +8,13 @@ mod edit;
 mod edits;
 mod engine;
 mod fix_apply;
+pub mod measured;
 mod metadata;
 pub mod model;
 mod rule_selection;
 pub mod rules;
 mod settings;
 mod units;
-pub mod measured;
 
 pub use diagnostic::{Diagnostic, Evidence, Location};
 pub use edit::{Applicability, Edit, Fix};
@@ -22,8 +22,8 @@ pub use engine::{
     FixFailure, FixOutcome, MAX_FIX_PASSES, ParseError, RelationUse, SpelledRelation, check, fix,
     may_contain_spark, spelled_relations,
 };
+pub use measured::Measurements;
 pub use metadata::{RULE_FILES, RuleMeta, all_metadata};
 pub use rule_selection::{RuleSelection, UnknownRule};
 pub use settings::{Settings, SparkVersion, SparkVersionError};
-pub use measured::Measurements;
 pub use units::human_bytes;

@@ -3,8 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::rule_selection::RuleSelection;
 use crate::measured::Measurements;
+use crate::rule_selection::RuleSelection;
 
 /// A Spark `major.minor` version, as given to `--target-spark`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -30,7 +30,10 @@ pub struct Lz4Blocks<R> {
 
 impl<R: Read> Lz4Blocks<R> {
     pub fn new(input: R) -> Self {
-        Lz4Blocks { input, compressed: Vec::new() }
+        Lz4Blocks {
+            input,
+            compressed: Vec::new(),
+        }
     }
 }
 
@@ -66,7 +69,11 @@ impl<R: Read> Blocks for Lz4Blocks<R> {
                         return Err(corrupt("damaged lz4 block: it decodes to the wrong length"));
                     }
                 }
-                _ => return Err(corrupt(format!("lz4 block with unknown method {method:#x}"))),
+                _ => {
+                    return Err(corrupt(format!(
+                        "lz4 block with unknown method {method:#x}"
+                    )));
+                }
             }
             let expected = xxhash_rust::xxh32::xxh32(block, CHECKSUM_SEED) & 0x0fff_ffff;
             if expected != checksum {
@@ -86,7 +93,6 @@ fn length(bytes: &[u8]) -> io::Result<usize> {
         .ok_or_else(|| corrupt(format!("lz4 block length {value} out of range")))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,9 +104,17 @@ mod tests {
 
     /// One block as lz4-java writes it.
     fn block(original: &[u8], compress: bool) -> Vec<u8> {
-        let body = if compress { lz4_flex::block::compress(original) } else { original.to_vec() };
+        let body = if compress {
+            lz4_flex::block::compress(original)
+        } else {
+            original.to_vec()
+        };
         let mut out = MAGIC.to_vec();
-        out.push(if compress { METHOD_LZ4 | 1 } else { METHOD_STORED });
+        out.push(if compress {
+            METHOD_LZ4 | 1
+        } else {
+            METHOD_STORED
+        });
         out.extend((body.len() as i32).to_le_bytes());
         out.extend((original.len() as i32).to_le_bytes());
         let checksum = xxhash_rust::xxh32::xxh32(original, CHECKSUM_SEED) & 0x0fff_ffff;
@@ -125,7 +139,10 @@ mod tests {
         stream.extend(end());
         let mut text = String::new();
         lz4(&stream[..]).read_to_string(&mut text).unwrap();
-        assert_eq!(text, "{\"Event\":\"A\"}\n{\"Event\":\"B\"}\n{\"Event\":\"C\"}\n");
+        assert_eq!(
+            text,
+            "{\"Event\":\"A\"}\n{\"Event\":\"B\"}\n{\"Event\":\"C\"}\n"
+        );
     }
 
     #[test]
@@ -137,7 +154,9 @@ mod tests {
         assert!(lz4(&stream[..]).read_to_string(&mut text).is_err());
         let cut = block(b"{\"Event\":\"A\"}\n", true);
         let mut text = String::new();
-        let error = lz4(&cut[..cut.len() - 2]).read_to_string(&mut text).unwrap_err();
+        let error = lz4(&cut[..cut.len() - 2])
+            .read_to_string(&mut text)
+            .unwrap_err();
         assert_eq!(error.kind(), io::ErrorKind::UnexpectedEof);
     }
 }

@@ -22,7 +22,10 @@ pub struct LzfChunks<R> {
 
 impl<R: Read> LzfChunks<R> {
     pub fn new(input: R) -> Self {
-        LzfChunks { input, compressed: Vec::new() }
+        LzfChunks {
+            input,
+            compressed: Vec::new(),
+        }
     }
 }
 
@@ -87,7 +90,6 @@ fn decompress(input: &[u8], out: &mut Vec<u8>) -> io::Result<()> {
     Ok(())
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,9 +104,15 @@ mod tests {
         chunk.extend(compressed);
         chunk.extend(b"ZV\x00\x00\x02!\n");
         let mut text = String::new();
-        crate::codec::BlockReader::new(LzfChunks::new(&chunk[..])).read_to_string(&mut text).unwrap();
+        crate::codec::BlockReader::new(LzfChunks::new(&chunk[..]))
+            .read_to_string(&mut text)
+            .unwrap();
         assert_eq!(text, "abcabcabc!\n");
         let mut text = String::new();
-        assert!(crate::codec::BlockReader::new(LzfChunks::new(&b"ZV\x01\x00\x02\x00\x05\xe0"[..])).read_to_string(&mut text).is_err());
+        assert!(
+            crate::codec::BlockReader::new(LzfChunks::new(&b"ZV\x01\x00\x02\x00\x05\xe0"[..]))
+                .read_to_string(&mut text)
+                .is_err()
+        );
     }
 }

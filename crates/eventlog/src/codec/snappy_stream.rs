@@ -27,7 +27,11 @@ pub struct SnappyBlocks<R> {
 
 impl<R: Read> SnappyBlocks<R> {
     pub fn new(input: R) -> Self {
-        SnappyBlocks { input, decoder: snap::raw::Decoder::new(), compressed: Vec::new() }
+        SnappyBlocks {
+            input,
+            decoder: snap::raw::Decoder::new(),
+            compressed: Vec::new(),
+        }
     }
 }
 
@@ -69,7 +73,6 @@ impl<R: Read> Blocks for SnappyBlocks<R> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,9 +94,18 @@ mod tests {
         let mut bytes = stream(&[b"{\"Event\":\"A\"}\n", b"{\"Event\":\"B\"}\n"]);
         bytes.extend(stream(&[b"{\"Event\":\"C\"}\n"]));
         let mut text = String::new();
-        crate::codec::BlockReader::new(SnappyBlocks::new(&bytes[..])).read_to_string(&mut text).unwrap();
-        assert_eq!(text, "{\"Event\":\"A\"}\n{\"Event\":\"B\"}\n{\"Event\":\"C\"}\n");
+        crate::codec::BlockReader::new(SnappyBlocks::new(&bytes[..]))
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(
+            text,
+            "{\"Event\":\"A\"}\n{\"Event\":\"B\"}\n{\"Event\":\"C\"}\n"
+        );
         let mut text = String::new();
-        assert!(crate::codec::BlockReader::new(SnappyBlocks::new(&bytes[..bytes.len() - 3])).read_to_string(&mut text).is_err());
+        assert!(
+            crate::codec::BlockReader::new(SnappyBlocks::new(&bytes[..bytes.len() - 3]))
+                .read_to_string(&mut text)
+                .is_err()
+        );
     }
 }

@@ -15,7 +15,10 @@ pub enum ValueSink<'t> {
     /// `logging.warning(..)`, `log.debug(..)`, `self.logger.error(..)`.
     Logging { call: SyntaxNode<'t> },
     /// Bound by a plain assignment statement `name = <expression>` (one target, a name).
-    Assigned { statement: SyntaxNode<'t>, name: &'t str },
+    Assigned {
+        statement: SyntaxNode<'t>,
+        name: &'t str,
+    },
     /// Anything else: a condition, a return, a container, an attribute, another call...
     Other,
 }
@@ -25,7 +28,15 @@ const CARRYING_FUNCTIONS: &[&str] = &["str", "int", "float", "round", "abs", "fo
 
 /// Methods of a logger that write a log line.
 const LOG_METHODS: &[&str] = &[
-    "debug", "info", "warning", "warn", "error", "critical", "exception", "log", "fatal",
+    "debug",
+    "info",
+    "warning",
+    "warn",
+    "error",
+    "critical",
+    "exception",
+    "log",
+    "fatal",
 ];
 
 /// Names of logger objects: `logging`, `logger`, `log`, `LOGGER`, `_log`, `self.logger`,
@@ -61,7 +72,9 @@ impl<'t> SyntaxNode<'t> {
                         let statement = call.syntax().parent();
                         return match statement {
                             Some(statement) if statement.is(kinds::EXPRESSION_STATEMENT) => {
-                                ValueSink::Logging { call: call.syntax() }
+                                ValueSink::Logging {
+                                    call: call.syntax(),
+                                }
                             }
                             _ => ValueSink::Other,
                         };
@@ -74,7 +87,9 @@ impl<'t> SyntaxNode<'t> {
                 k if k == kinds::ASSIGNMENT => {
                     let target = parent.field("left");
                     let is_value = parent.field("right") == Some(current);
-                    let statement = parent.parent().filter(|s| s.is(kinds::EXPRESSION_STATEMENT));
+                    let statement = parent
+                        .parent()
+                        .filter(|s| s.is(kinds::EXPRESSION_STATEMENT));
                     return match (target.and_then(|t| t.as_name()), is_value, statement) {
                         (Some(name), true, Some(statement)) if parent.field("type").is_none() => {
                             ValueSink::Assigned { statement, name }
@@ -102,14 +117,20 @@ impl<'t> SyntaxNode<'t> {
         while let Some(node) = walk.next() {
             let node = scope.with_node(node);
             if node != scope && node.is_definition() {
-                if node.descendants().any(|inner| inner.as_name() == Some(name)) {
+                if node
+                    .descendants()
+                    .any(|inner| inner.as_name() == Some(name))
+                {
                     return None;
                 }
                 walk.skip_children();
                 continue;
             }
             if node.is(kinds::GLOBAL_STATEMENT) || node.is(kinds::DELETE_STATEMENT) {
-                if node.descendants().any(|inner| inner.as_name() == Some(name)) {
+                if node
+                    .descendants()
+                    .any(|inner| inner.as_name() == Some(name))
+                {
                     return None;
                 }
                 continue;
@@ -172,7 +193,9 @@ impl<'t> SyntaxNode<'t> {
             .collect();
         names.extend(
             self.descendants()
-                .filter(|node| node.is(kinds::FUNCTION_DEFINITION) || node.is(kinds::CLASS_DEFINITION))
+                .filter(|node| {
+                    node.is(kinds::FUNCTION_DEFINITION) || node.is(kinds::CLASS_DEFINITION)
+                })
                 .filter_map(|node| node.field("name").and_then(|name| name.as_name())),
         );
         names.sort_unstable();
@@ -197,7 +220,10 @@ impl<'t> SyntaxNode<'t> {
     fn is_binding_target(&self) -> bool {
         let mut current = *self;
         while let Some(parent) = current.parent() {
-            if parent.is(kinds::ASSIGNMENT) || parent.is(kinds::FOR_STATEMENT) || parent.is(kinds::FOR_IN_CLAUSE) {
+            if parent.is(kinds::ASSIGNMENT)
+                || parent.is(kinds::FOR_STATEMENT)
+                || parent.is(kinds::FOR_IN_CLAUSE)
+            {
                 return parent.field("left") == Some(current);
             }
             if parent.is(kinds::AUGMENTED_ASSIGNMENT) {
@@ -206,7 +232,12 @@ impl<'t> SyntaxNode<'t> {
             if parent.is(kinds::AS_PATTERN_TARGET) {
                 return true;
             }
-            if !(parent.is(kinds::PATTERN_LIST) || parent.is(kinds::TUPLE_PATTERN) || parent.is(kinds::LIST_PATTERN) || parent.is(kinds::TUPLE) || parent.is(kinds::LIST)) {
+            if !(parent.is(kinds::PATTERN_LIST)
+                || parent.is(kinds::TUPLE_PATTERN)
+                || parent.is(kinds::LIST_PATTERN)
+                || parent.is(kinds::TUPLE)
+                || parent.is(kinds::LIST))
+            {
                 return false;
             }
             current = parent;
@@ -240,8 +271,7 @@ fn carries_value(call: &super::Call<'_>) -> bool {
         return CARRYING_FUNCTIONS.contains(&name);
     }
     call.function().as_attribute().is_some_and(|attribute| {
-        attribute.name() == "format"
-            && (attribute.object().unparenthesized().is_string())
+        attribute.name() == "format" && (attribute.object().unparenthesized().is_string())
     })
 }
 
@@ -256,7 +286,10 @@ mod tests {
         let call = file
             .root()
             .descendants()
-            .find(|node| node.as_call().is_some_and(|call| call.callee_name() == Some("count")))
+            .find(|node| {
+                node.as_call()
+                    .is_some_and(|call| call.callee_name() == Some("count"))
+            })
             .expect("a count() call");
         match call.value_sink() {
             ValueSink::Logging { call } => format!("logging: {}", call.text()),
@@ -268,12 +301,30 @@ mod tests {
     #[test]
     fn log_lines_are_logging() {
         assert_eq!(sink_of("print(df.count())\n"), "logging: print(df.count())");
-        assert_eq!(sink_of("print(f\"rows: {df.count()}\")\n"), "logging: print(f\"rows: {df.count()}\")");
-        assert_eq!(sink_of("print(f\"{df.count():,} rows\")\n"), "logging: print(f\"{df.count():,} rows\")");
-        assert_eq!(sink_of("logger.info(\"rows: %d\", df.count())\n"), "logging: logger.info(\"rows: %d\", df.count())");
-        assert_eq!(sink_of("logging.info(\"rows: \" + str(df.count()))\n"), "logging: logging.info(\"rows: \" + str(df.count()))");
-        assert_eq!(sink_of("self.logger.warning(\"{} rows\".format(df.count()))\n"), "logging: self.logger.warning(\"{} rows\".format(df.count()))");
-        assert_eq!(sink_of("print(\"rows: %d\" % (df.count() - 1))\n"), "logging: print(\"rows: %d\" % (df.count() - 1))");
+        assert_eq!(
+            sink_of("print(f\"rows: {df.count()}\")\n"),
+            "logging: print(f\"rows: {df.count()}\")"
+        );
+        assert_eq!(
+            sink_of("print(f\"{df.count():,} rows\")\n"),
+            "logging: print(f\"{df.count():,} rows\")"
+        );
+        assert_eq!(
+            sink_of("logger.info(\"rows: %d\", df.count())\n"),
+            "logging: logger.info(\"rows: %d\", df.count())"
+        );
+        assert_eq!(
+            sink_of("logging.info(\"rows: \" + str(df.count()))\n"),
+            "logging: logging.info(\"rows: \" + str(df.count()))"
+        );
+        assert_eq!(
+            sink_of("self.logger.warning(\"{} rows\".format(df.count()))\n"),
+            "logging: self.logger.warning(\"{} rows\".format(df.count()))"
+        );
+        assert_eq!(
+            sink_of("print(\"rows: %d\" % (df.count() - 1))\n"),
+            "logging: print(\"rows: %d\" % (df.count() - 1))"
+        );
     }
 
     #[test]
@@ -291,14 +342,20 @@ mod tests {
         let call = file
             .root()
             .descendants()
-            .find(|node| node.as_call().is_some_and(|call| call.callee_name() == Some("count")))
+            .find(|node| {
+                node.as_call()
+                    .is_some_and(|call| call.callee_name() == Some("count"))
+            })
             .expect("a count() call");
         let ValueSink::Assigned { statement, name } = call.value_sink() else {
             panic!("not assigned");
         };
-        statement
-            .reads_after(name)
-            .map(|reads| reads.iter().map(|read| file.line_column(read.start()).line).collect())
+        statement.reads_after(name).map(|reads| {
+            reads
+                .iter()
+                .map(|read| file.line_column(read.start()).line)
+                .collect()
+        })
     }
 
     #[test]
@@ -306,7 +363,11 @@ mod tests {
         let job = "total = df.count()\nprint(total)\nif x:\n    print(f'{total} rows')\n";
         assert_eq!(reads_of(job), Some(vec![2, 4]));
         let function = "def run(df):\n    total = df.count()\n    return total\ntotal = 3\n";
-        assert_eq!(reads_of(function), Some(vec![3]), "the module's `total` is another name");
+        assert_eq!(
+            reads_of(function),
+            Some(vec![3]),
+            "the module's `total` is another name"
+        );
         for unprovable in [
             "total = df.count()\ntotal = total + 1\n",
             "total = df.count()\ntotal += 1\n",

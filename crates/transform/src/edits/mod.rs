@@ -39,7 +39,9 @@ pub(crate) fn rest_of_line(file: &SourceFile, offset: usize) -> (usize, bool) {
 /// Whether `statement` stands alone on its lines: only indentation before it, only blanks or a
 /// comment after it.
 pub(crate) fn stands_alone(file: &SourceFile, statement: SyntaxNode<'_>) -> bool {
-    let line_start = file.lines().line_start(file.lines().line_of(statement.start()));
+    let line_start = file
+        .lines()
+        .line_start(file.lines().line_of(statement.start()));
     line_start + line_indent(file, statement.start()).len() == statement.start()
         && rest_of_line(file, statement.end()).1
 }
@@ -48,11 +50,17 @@ pub(crate) fn stands_alone(file: &SourceFile, statement: SyntaxNode<'_>) -> bool
 /// blank line before and after them, the one after goes too (no double gap is left).
 pub(crate) fn delete_lines(file: &SourceFile, statements: &[SyntaxNode<'_>]) -> Vec<Edit> {
     let text = file.text();
-    let line_end = |from: usize| text[from..].find('\n').map_or(text.len(), |at| from + at + 1);
+    let line_end = |from: usize| {
+        text[from..]
+            .find('\n')
+            .map_or(text.len(), |at| from + at + 1)
+    };
     let mut ranges: Vec<std::ops::Range<usize>> = statements
         .iter()
         .map(|statement| {
-            file.lines().line_start(file.lines().line_of(statement.start()))..line_end(statement.end())
+            file.lines()
+                .line_start(file.lines().line_of(statement.start()))
+                ..line_end(statement.end())
         })
         .collect();
     ranges.sort_by_key(|range| range.start);

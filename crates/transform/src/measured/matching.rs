@@ -48,8 +48,10 @@ pub fn path_matches(pattern: &str, path: &str) -> bool {
         }
         None => segments_match(&pattern_segments, &log.segments),
         Some(scheme) => {
-            log.scheme.is_some_and(|log_scheme| same_scheme(scheme, log_scheme))
-                && code.authority.map(str::to_ascii_lowercase) == log.authority.map(str::to_ascii_lowercase)
+            log.scheme
+                .is_some_and(|log_scheme| same_scheme(scheme, log_scheme))
+                && code.authority.map(str::to_ascii_lowercase)
+                    == log.authority.map(str::to_ascii_lowercase)
                 && segments_match(&pattern_segments, &log.segments)
         }
     }
@@ -67,7 +69,9 @@ impl<'p> Qualified<'p> {
         let (scheme, rest) = match path.split_once(':') {
             Some((scheme, rest))
                 if !scheme.is_empty()
-                    && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-')
+                    && scheme
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-')
                     && !scheme.contains('{')
                     && scheme.len() > 1 =>
             {
@@ -88,8 +92,15 @@ impl<'p> Qualified<'p> {
             Some("hdfs" | "viewfs" | "file" | "maprfs" | "dbfs") => None,
             _ => authority,
         };
-        let segments = rest.split('/').filter(|s| !s.is_empty() && *s != ".").collect();
-        Qualified { scheme, authority, segments }
+        let segments = rest
+            .split('/')
+            .filter(|s| !s.is_empty() && *s != ".")
+            .collect();
+        Qualified {
+            scheme,
+            authority,
+            segments,
+        }
     }
 }
 
@@ -109,11 +120,9 @@ fn segments_match(pattern: &[&str], path: &[&str]) -> bool {
     match pattern.split_first() {
         None => path.is_empty(),
         Some((&"{}", rest)) => (1..=path.len()).any(|taken| segments_match(rest, &path[taken..])),
-        Some((first, rest)) => {
-            path.split_first().is_some_and(|(segment, path_rest)| {
-                segment_matches(first, segment) && segments_match(rest, path_rest)
-            })
-        }
+        Some((first, rest)) => path.split_first().is_some_and(|(segment, path_rest)| {
+            segment_matches(first, segment) && segments_match(rest, path_rest)
+        }),
     }
 }
 
@@ -172,7 +181,9 @@ fn glob(pattern: &[u8], text: &[u8]) -> bool {
 /// parts, compared without backquotes and case; a `{}` part stands for any parts.
 fn table_matches(name: &str, table: &str) -> bool {
     let parts = |text: &str| -> Vec<String> {
-        text.split('.').map(|part| part.trim_matches('`').to_ascii_lowercase()).collect()
+        text.split('.')
+            .map(|part| part.trim_matches('`').to_ascii_lowercase())
+            .collect()
     };
     let code = parts(name);
     let log = parts(table);
@@ -187,10 +198,19 @@ mod tests {
 
     #[test]
     fn literal_paths_match_across_s3_schemes_and_slashes() {
-        assert!(path_matches("s3://bucket/dimensions/products/", "s3a://bucket/dimensions/products"));
+        assert!(path_matches(
+            "s3://bucket/dimensions/products/",
+            "s3a://bucket/dimensions/products"
+        ));
         assert!(path_matches("s3n://bucket/x", "s3://bucket/x/"));
-        assert!(!path_matches("s3://bucket/dimensions/products/", "s3a://other/dimensions/products"));
-        assert!(!path_matches("s3://bucket/dimensions/products", "s3a://bucket/dimensions/products_v2"));
+        assert!(!path_matches(
+            "s3://bucket/dimensions/products/",
+            "s3a://other/dimensions/products"
+        ));
+        assert!(!path_matches(
+            "s3://bucket/dimensions/products",
+            "s3a://bucket/dimensions/products_v2"
+        ));
         assert!(!path_matches("gs://bucket/x", "s3a://bucket/x"));
         assert!(path_matches("/data/x", "file:/data/x"));
         assert!(path_matches("/data/x", "hdfs://namenode:8020/data/x"));
@@ -200,14 +220,32 @@ mod tests {
 
     #[test]
     fn templates_and_globs() {
-        assert!(path_matches("{}/bucket/dimensions/products/", "file:/tmp/sf/bucket/dimensions/products"));
+        assert!(path_matches(
+            "{}/bucket/dimensions/products/",
+            "file:/tmp/sf/bucket/dimensions/products"
+        ));
         assert!(path_matches("{}/dim/products", "s3a://lake/dim/products"));
         assert!(!path_matches("{}/dim/products", "s3a://lake/dim/customers"));
-        assert!(path_matches("s3://b/{}/products", "s3a://b/prod/v2/products"));
-        assert!(path_matches("s3://b/events/dt={}/", "s3a://b/events/dt=2024-01-01"));
-        assert!(path_matches("s3://b/events/2024-*/", "s3a://b/events/2024-03"));
-        assert!(path_matches("s3://b/events/{2023,2024}-0[1-3]", "s3a://b/events/2024-02"));
-        assert!(!path_matches("s3://b/events/{2023,2024}-0[1-3]", "s3a://b/events/2024-05"));
+        assert!(path_matches(
+            "s3://b/{}/products",
+            "s3a://b/prod/v2/products"
+        ));
+        assert!(path_matches(
+            "s3://b/events/dt={}/",
+            "s3a://b/events/dt=2024-01-01"
+        ));
+        assert!(path_matches(
+            "s3://b/events/2024-*/",
+            "s3a://b/events/2024-03"
+        ));
+        assert!(path_matches(
+            "s3://b/events/{2023,2024}-0[1-3]",
+            "s3a://b/events/2024-02"
+        ));
+        assert!(!path_matches(
+            "s3://b/events/{2023,2024}-0[1-3]",
+            "s3a://b/events/2024-05"
+        ));
     }
 
     #[test]

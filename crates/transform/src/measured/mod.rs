@@ -90,8 +90,15 @@ impl Eq for Measurements {}
 
 impl Measurements {
     pub fn new(profile: Profile) -> Self {
-        let used = profile.runs.iter().map(|_| AtomicBool::new(false)).collect();
-        Measurements { profile: Arc::new(profile), used: Arc::new(used) }
+        let used = profile
+            .runs
+            .iter()
+            .map(|_| AtomicBool::new(false))
+            .collect();
+        Measurements {
+            profile: Arc::new(profile),
+            used: Arc::new(used),
+        }
     }
 
     /// The logs of the runs that no source or target of the files checked so far matched: they
@@ -112,9 +119,17 @@ impl Measurements {
         let sources: Vec<&Source> = sources.into_iter().collect();
         for (run, used) in self.runs() {
             let relations = run.queries.iter().flat_map(|query| {
-                query.scans.iter().map(|scan| &scan.relation).chain(query.writes.iter().map(|write| &write.target))
+                query
+                    .scans
+                    .iter()
+                    .map(|scan| &scan.relation)
+                    .chain(query.writes.iter().map(|write| &write.target))
             });
-            if relations.into_iter().any(|relation| sources.iter().any(|source| matching::matches(source, relation))) {
+            if relations.into_iter().any(|relation| {
+                sources
+                    .iter()
+                    .any(|source| matching::matches(source, relation))
+            }) {
                 used.set();
             }
         }
@@ -137,7 +152,11 @@ impl Measurements {
         for (run, used) in self.runs() {
             let mut measured_here = false;
             for query in &run.queries {
-                for scan in query.scans.iter().filter(|scan| matching::matches(source, &scan.relation)) {
+                for scan in query
+                    .scans
+                    .iter()
+                    .filter(|scan| matching::matches(source, &scan.relation))
+                {
                     used.set();
                     let Some(bytes) = scan.in_memory_bytes() else {
                         continue;
@@ -174,7 +193,11 @@ impl Measurements {
         for (run, used) in self.runs() {
             let mut measured_here = false;
             for query in &run.queries {
-                for write in query.writes.iter().filter(|write| matching::matches(target, &write.target)) {
+                for write in query
+                    .writes
+                    .iter()
+                    .filter(|write| matching::matches(target, &write.target))
+                {
                     used.set();
                     let (Some(files), Some(bytes)) = (write.files, write.bytes) else {
                         continue;
@@ -207,12 +230,19 @@ impl Measurements {
             let rescans: Vec<_> = run
                 .rescans()
                 .into_iter()
-                .filter(|rescan| sources.iter().any(|source| matching::matches(source, &rescan.relation)))
+                .filter(|rescan| {
+                    sources
+                        .iter()
+                        .any(|source| matching::matches(source, &rescan.relation))
+                })
                 .collect();
             if rescans.is_empty() {
                 continue;
             }
-            let sizes: Vec<Option<u64>> = sources.iter().map(|source| self.relation(source).map(|size| size.bytes)).collect();
+            let sizes: Vec<Option<u64>> = sources
+                .iter()
+                .map(|source| self.relation(source).map(|size| size.bytes))
+                .collect();
             let cost = RescanCost {
                 scans: rescans.iter().map(|rescan| rescan.scans).max().unwrap_or(0),
                 extra_bytes: rescans.iter().map(|rescan| rescan.extra_bytes).sum(),
@@ -220,7 +250,10 @@ impl Measurements {
                 in_memory_bytes: sizes.iter().copied().sum::<Option<u64>>(),
                 evidence: format!("event log {}", run.label()),
             };
-            if best.as_ref().is_none_or(|current| cost.extra_task_ms > current.extra_task_ms) {
+            if best
+                .as_ref()
+                .is_none_or(|current| cost.extra_task_ms > current.extra_task_ms)
+            {
                 best = Some(cost);
             }
         }
@@ -242,7 +275,8 @@ impl Measurements {
                     .and_then(|value| value.parse().ok())
                     .unwrap_or(0.6);
                 let count = u64::from(executors.peak_count.max(1));
-                let bytes = (memory.saturating_sub(RESERVED_MEMORY) as f64 * fraction) as u64 * count;
+                let bytes =
+                    (memory.saturating_sub(RESERVED_MEMORY) as f64 * fraction) as u64 * count;
                 Some((
                     bytes,
                     format!(
@@ -258,13 +292,17 @@ impl Measurements {
     /// A join the logs ran with `right` on its right side and one of `left` on its left.
     pub fn join(&self, left: &[Source], right: &Source) -> Option<JoinRun> {
         let names = |relations: &[Relation], source: &Source| {
-            relations.iter().any(|relation| matching::matches(source, relation))
+            relations
+                .iter()
+                .any(|relation| matching::matches(source, relation))
         };
         self.profile.runs.iter().find_map(|run| {
             run.queries.iter().find_map(|query| {
                 let join = query.joins.iter().find(|join| {
                     names(&join.right.relations, right)
-                        && left.iter().any(|source| names(&join.left.relations, source))
+                        && left
+                            .iter()
+                            .any(|source| names(&join.left.relations, source))
                 })?;
                 Some(JoinRun {
                     strategy: join.strategy,
@@ -304,26 +342,49 @@ mod tests {
         Run {
             log: format!("logs/{id}"),
             app_id: Some(id.into()),
-            queries: vec![Query { id: 7, scans: vec![scan], writes: vec![write], ..Query::default() }],
+            queries: vec![Query {
+                id: 7,
+                scans: vec![scan],
+                writes: vec![write],
+                ..Query::default()
+            }],
             ..Run::default()
         }
     }
 
     #[test]
     fn the_largest_of_several_runs_is_used_and_said() {
-        let measurements = Measurements::new(Profile { runs: vec![run("app-1", 5 << 20, 40), run("app-2", 9 << 20, 10)] });
-        let size = measurements.relation(&Source::Path("s3://lake/dim/products/".into())).unwrap();
+        let measurements = Measurements::new(Profile {
+            runs: vec![run("app-1", 5 << 20, 40), run("app-2", 9 << 20, 10)],
+        });
+        let size = measurements
+            .relation(&Source::Path("s3://lake/dim/products/".into()))
+            .unwrap();
         assert_eq!(size.bytes, 9 << 20);
-        assert_eq!(size.evidence, "event log app-2, query 7, the largest of 2 runs");
-        let write = measurements.write(&Source::Table("sales.daily".into())).unwrap();
-        assert_eq!((write.files, write.evidence.as_str()), (40, "event log app-1, query 7, the largest of 2 runs"));
-        assert!(measurements.relation(&Source::Path("s3://lake/dim/customers/".into())).is_none());
+        assert_eq!(
+            size.evidence,
+            "event log app-2, query 7, the largest of 2 runs"
+        );
+        let write = measurements
+            .write(&Source::Table("sales.daily".into()))
+            .unwrap();
+        assert_eq!(
+            (write.files, write.evidence.as_str()),
+            (40, "event log app-1, query 7, the largest of 2 runs")
+        );
+        assert!(
+            measurements
+                .relation(&Source::Path("s3://lake/dim/customers/".into()))
+                .is_none()
+        );
         assert!(measurements.unused_logs().is_empty());
     }
 
     #[test]
     fn runs_no_code_matched_are_reported_unused() {
-        let measurements = Measurements::new(Profile { runs: vec![run("app-1", 1, 1), run("app-2", 1, 1)] });
+        let measurements = Measurements::new(Profile {
+            runs: vec![run("app-1", 1, 1), run("app-2", 1, 1)],
+        });
         assert_eq!(measurements.unused_logs(), ["logs/app-1", "logs/app-2"]);
         measurements.note_code([&Source::Path("{}/dim/products".into())]);
         assert!(measurements.unused_logs().is_empty());

@@ -30,7 +30,13 @@ const COMPLETE_READS: &[&str] = &["collect", "toPandas"];
 
 /// Actions that read every row of the frame they run on, besides writes; `show`, `take`,
 /// `first`... read a few partitions of it even where they run a shuffle in full before it.
-const EVERY_ROW: &[&str] = &["count", "collect", "toPandas", "foreach", "foreachPartition"];
+const EVERY_ROW: &[&str] = &[
+    "count",
+    "collect",
+    "toPandas",
+    "foreach",
+    "foreachPartition",
+];
 
 impl<'t> SparkModel<'t> {
     /// Every count that only feeds log lines and can be counted by a later complete read.
@@ -127,16 +133,22 @@ impl<'t> SparkModel<'t> {
                     .is_some_and(|call| matches!(call.callee_name(), Some("filter" | "where")))
             })
         };
-        let derived = lineage.descendants(frame).into_iter().any(|id| match self.frame(id).origin {
-            FrameOrigin::Assignment { value, .. } => filters(value),
-            _ => false,
-        });
+        let derived =
+            lineage
+                .descendants(frame)
+                .into_iter()
+                .any(|id| match self.frame(id).origin {
+                    FrameOrigin::Assignment { value, .. } => filters(value),
+                    _ => false,
+                });
         derived || filters(self.action(into).node)
     }
 
     fn is_write(&self, id: ActionId) -> bool {
         let node = self.action(id).node;
-        self.writes.iter().any(|write| write.terminal.syntax() == node)
+        self.writes
+            .iter()
+            .any(|write| write.terminal.syntax() == node)
     }
 
     /// Whether the action reads every row of its frames: a write, `count`, `collect`...

@@ -23,7 +23,10 @@ pub struct LoggedValue<'t> {
 /// `None` when any of its uses is not a log line, when a name it is bound to cannot be followed
 /// (see [`SyntaxNode::reads_after`]), or when it is bound and never read.
 pub fn log_lines<'t>(expression: SyntaxNode<'t>) -> Option<LoggedValue<'t>> {
-    let mut logged = LoggedValue { calls: Vec::new(), statements: Vec::new() };
+    let mut logged = LoggedValue {
+        calls: Vec::new(),
+        statements: Vec::new(),
+    };
     follow(expression, 0, &mut logged)?;
     for list in [&mut logged.calls, &mut logged.statements] {
         list.sort_by_key(|node| node.start());
@@ -32,7 +35,11 @@ pub fn log_lines<'t>(expression: SyntaxNode<'t>) -> Option<LoggedValue<'t>> {
     Some(logged)
 }
 
-fn follow<'t>(expression: SyntaxNode<'t>, names: usize, logged: &mut LoggedValue<'t>) -> Option<()> {
+fn follow<'t>(
+    expression: SyntaxNode<'t>,
+    names: usize,
+    logged: &mut LoggedValue<'t>,
+) -> Option<()> {
     match expression.value_sink() {
         ValueSink::Logging { call } => {
             logged.calls.push(call);
@@ -66,9 +73,18 @@ mod tests {
         let call = file
             .root()
             .descendants()
-            .find(|node| node.as_call().is_some_and(|call| call.callee_name() == Some("count")))
+            .find(|node| {
+                node.as_call()
+                    .is_some_and(|call| call.callee_name() == Some("count"))
+            })
             .expect("a count() call");
-        log_lines(call).map(|logged| logged.calls.iter().map(|line| file.line_column(line.start()).line).collect())
+        log_lines(call).map(|logged| {
+            logged
+                .calls
+                .iter()
+                .map(|line| file.line_column(line.start()).line)
+                .collect()
+        })
     }
 
     #[test]
@@ -81,7 +97,10 @@ dropped = total - valid
 logger.info('dropped %d of %d', dropped, total)
 ";
         assert_eq!(lines(job), Some(vec![2, 5]));
-        assert_eq!(lines("print(f'After joins: {df.count()} records')\n"), Some(vec![1]));
+        assert_eq!(
+            lines("print(f'After joins: {df.count()} records')\n"),
+            Some(vec![1])
+        );
     }
 
     /// The example job's four counts only feed its log lines; the model knows it of each.
@@ -97,10 +116,21 @@ logger.info('dropped %d of %d', dropped, total)
             .filter(|action| action.method == "count")
             .map(|action| {
                 let logged = action.logged_in.as_ref().expect("logged only");
-                (line(action.node), logged.calls.iter().map(|call| line(*call)).collect())
+                (
+                    line(action.node),
+                    logged.calls.iter().map(|call| line(*call)).collect(),
+                )
             })
             .collect();
-        assert_eq!(counts, [(28, vec![29, 37]), (36, vec![37]), (45, vec![45]), (57, vec![57])]);
+        assert_eq!(
+            counts,
+            [
+                (28, vec![29, 37]),
+                (36, vec![37]),
+                (45, vec![45]),
+                (57, vec![57])
+            ]
+        );
     }
 
     #[test]

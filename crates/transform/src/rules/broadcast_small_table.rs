@@ -71,7 +71,12 @@ impl BroadcastSmallTable {
     /// Whether the right side is small, and on what evidence. A measured size decides alone;
     /// without one, literal rows and row limits prove it, and names and sources suggest it (a
     /// guess, never for a frame that arrives as a parameter: its caller decides its size).
-    fn small(&self, ctx: &RuleContext<'_, '_>, join: &Join<'_>, right: &JoinSide<'_>) -> Option<Small> {
+    fn small(
+        &self,
+        ctx: &RuleContext<'_, '_>,
+        join: &Join<'_>,
+        right: &JoinSide<'_>,
+    ) -> Option<Small> {
         if right.hinted || right.ty == Ty::StreamingFrame {
             return None;
         }
@@ -120,13 +125,24 @@ impl BroadcastSmallTable {
         right: RelationSize,
     ) -> Option<Small> {
         let measurements = &ctx.settings.measurements;
-        let limit = ctx.parameter(self, "max_broadcast_bytes").as_integer().unwrap_or(0).max(0) as u64;
-        let ratio = ctx.parameter(self, "min_size_ratio").as_integer().unwrap_or(1).max(1) as u64;
+        let limit = ctx
+            .parameter(self, "max_broadcast_bytes")
+            .as_integer()
+            .unwrap_or(0)
+            .max(0) as u64;
+        let ratio = ctx
+            .parameter(self, "min_size_ratio")
+            .as_integer()
+            .unwrap_or(1)
+            .max(1) as u64;
         if right.bytes > limit {
             return None;
         }
         let ran = measurements.join(&join.left_reads, source);
-        if ran.as_ref().is_some_and(|ran| !ran.strategy.shuffles_both_sides()) {
+        if ran
+            .as_ref()
+            .is_some_and(|ran| !ran.strategy.shuffles_both_sides())
+        {
             return None;
         }
         let right_text = format!(
@@ -140,7 +156,15 @@ impl BroadcastSmallTable {
             .as_ref()
             .and_then(|ran| {
                 let bytes = ran.left_bytes?;
-                Some((bytes, format!("the {} shuffled {} of the other side ({})", strategy_name(ran.strategy), human_bytes(bytes), ran.evidence)))
+                Some((
+                    bytes,
+                    format!(
+                        "the {} shuffled {} of the other side ({})",
+                        strategy_name(ran.strategy),
+                        human_bytes(bytes),
+                        ran.evidence
+                    ),
+                ))
             })
             .or_else(|| {
                 join.left_reads
@@ -149,7 +173,15 @@ impl BroadcastSmallTable {
                     .max_by_key(|(_, size)| size.bytes)
                     .map(|(read, size)| {
                         let how = if size.in_memory { "in memory" } else { "read" };
-                        (size.bytes, format!("the other side reads `{}`, {} {how} ({})", read.identifier(), human_bytes(size.bytes), size.evidence))
+                        (
+                            size.bytes,
+                            format!(
+                                "the other side reads `{}`, {} {how} ({})",
+                                read.identifier(),
+                                human_bytes(size.bytes),
+                                size.evidence
+                            ),
+                        )
                     })
             });
         let evidence = match left {
@@ -162,7 +194,9 @@ impl BroadcastSmallTable {
             }
             None => return None,
         };
-        Some(Small { evidence: Evidence::Measured(evidence) })
+        Some(Small {
+            evidence: Evidence::Measured(evidence),
+        })
     }
 
     fn matching_name(
@@ -295,7 +329,11 @@ orders.join(customers, 'customer_id').join(stores, 'store_id').show()
             .collect();
         let run = Run {
             app_id: Some("app-1".into()),
-            queries: vec![Query { id: 2, scans, ..Query::default() }],
+            queries: vec![Query {
+                id: 2,
+                scans,
+                ..Query::default()
+            }],
             ..Run::default()
         };
         Settings {

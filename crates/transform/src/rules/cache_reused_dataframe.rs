@@ -30,7 +30,11 @@ impl Rule for CacheReusedDataframe {
         // With `--unsafe-fixes`, count-in-passing folds the logging counts first: they will not
         // recompute anything, so they do not call for a cache.
         let folded: Vec<ActionId> = if folds_first(ctx) {
-            model.folds(ctx.lineage).iter().map(|fold| fold.count).collect()
+            model
+                .folds(ctx.lineage)
+                .iter()
+                .map(|fold| fold.count)
+                .collect()
         } else {
             Vec::new()
         };
@@ -106,11 +110,18 @@ impl CacheReusedDataframe {
     /// `min_rescan_ms` of task time, nor when the relations under the frame hold more than the
     /// cluster's storage memory (the cache would spill or evict).
     fn worth_caching(&self, ctx: &RuleContext<'_, '_>, cost: &RescanCost) -> bool {
-        let min_ms = ctx.parameter(self, "min_rescan_ms").as_integer().unwrap_or(1000).max(0) as u64;
+        let min_ms = ctx
+            .parameter(self, "min_rescan_ms")
+            .as_integer()
+            .unwrap_or(1000)
+            .max(0) as u64;
         if cost.extra_task_ms < min_ms {
             return false;
         }
-        match (cost.in_memory_bytes, ctx.settings.measurements.storage_memory()) {
+        match (
+            cost.in_memory_bytes,
+            ctx.settings.measurements.storage_memory(),
+        ) {
             (Some(size), Some((storage, _))) => size <= storage,
             _ => true,
         }

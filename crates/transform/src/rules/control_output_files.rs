@@ -230,7 +230,10 @@ struct Measured {
 impl Measured {
     fn of(rule: &ControlOutputFiles, ctx: &RuleContext<'_, '_>, size: WriteSize) -> Measured {
         let integer = |name: &str, default: i64| {
-            ctx.parameter(rule, name).as_integer().unwrap_or(default).max(1) as u64
+            ctx.parameter(rule, name)
+                .as_integer()
+                .unwrap_or(default)
+                .max(1) as u64
         };
         let target = integer("target_file_bytes", 256 << 20);
         let files = size.bytes.div_ceil(target).max(1);

@@ -10,7 +10,9 @@ use sparkfix_syntax::SyntaxNode;
 use super::{Rule, RuleContext};
 use crate::diagnostic::{Diagnostic, Evidence};
 use crate::edit::Edit;
-use crate::edits::{append_method_call, insert_after_statement, insert_before_statement, reference_member};
+use crate::edits::{
+    append_method_call, insert_after_statement, insert_before_statement, reference_member,
+};
 use crate::model::{ActionId, Fold, FrameId, FrameOrigin};
 use crate::settings::SparkVersion;
 
@@ -46,7 +48,10 @@ impl Rule for CountInPassing {
             } else {
                 "the write".to_owned()
             };
-            let mut frames: Vec<String> = group.iter().map(|fold| format!("`{}`", model.frame(fold.frame).name)).collect();
+            let mut frames: Vec<String> = group
+                .iter()
+                .map(|fold| format!("`{}`", model.frame(fold.frame).name))
+                .collect();
             frames.dedup();
             let mut lines: Vec<usize> = group
                 .iter()
@@ -60,7 +65,10 @@ impl Rule for CountInPassing {
             let (counts, passes) = if group.len() == 1 {
                 ("This count".to_owned(), "one full pass".to_owned())
             } else {
-                (format!("These {} counts", group.len()), format!("{} full passes", group.len()))
+                (
+                    format!("These {} counts", group.len()),
+                    format!("{} full passes", group.len()),
+                )
             };
             let message = format!(
                 "{counts} of {} only feed{} the log {} {}: count the rows in passing while \
@@ -105,11 +113,15 @@ fn rewrite(ctx: &RuleContext<'_, '_>, group: &[&Fold], into: ActionId) -> Option
         }
         fold_metric.push((fold.frame, metric));
     }
-    let first_definition = frames.iter().map(|&id| model.frame(id).definition().start()).min()?;
+    let first_definition = frames
+        .iter()
+        .map(|&id| model.frame(id).definition().start())
+        .min()?;
     let observation = reference_member(file, "pyspark.sql", "Observation", first_definition);
     let count = reference_member(file, "pyspark.sql.functions", "count", first_definition);
     let conditional = metrics.iter().any(|(_, condition)| condition.is_some());
-    let when = conditional.then(|| reference_member(file, "pyspark.sql.functions", "when", first_definition));
+    let when = conditional
+        .then(|| reference_member(file, "pyspark.sql.functions", "when", first_definition));
     let mut edits: Vec<Edit> = observation.edit.into_iter().chain(count.edit).collect();
     if let Some(when) = &when {
         edits.extend(when.edit.clone());
@@ -129,17 +141,30 @@ fn rewrite(ctx: &RuleContext<'_, '_>, group: &[&Fold], into: ActionId) -> Option
         for (_, condition) in metrics.iter().filter(|(frame_id, _)| *frame_id == id) {
             let alias = match condition {
                 None => "rows".to_owned(),
-                Some(_) => format!("rows_if_{}", aliases.iter().filter(|(c, _)| c.is_some()).count() + 1),
+                Some(_) => format!(
+                    "rows_if_{}",
+                    aliases.iter().filter(|(c, _)| c.is_some()).count() + 1
+                ),
             };
             let column = match condition {
                 None => format!("{}(\"*\")", count.expr),
-                Some(condition) => format!("{}({}({condition}, True))", count.expr, when.as_ref()?.expr),
+                Some(condition) => {
+                    format!("{}({}({condition}, True))", count.expr, when.as_ref()?.expr)
+                }
             };
             columns.push(format!("{column}.alias(\"{alias}\")"));
             aliases.push((condition.clone(), alias));
         }
-        edits.push(insert_before_statement(file, stmt, &format!("{name} = {}(\"{}\")", observation.expr, frame.name)));
-        edits.extend(append_method_call(file, value, &format!(".observe({name}, {})", columns.join(", "))));
+        edits.push(insert_before_statement(
+            file,
+            stmt,
+            &format!("{name} = {}(\"{}\")", observation.expr, frame.name),
+        ));
+        edits.extend(append_method_call(
+            file,
+            value,
+            &format!(".observe({name}, {})", columns.join(", ")),
+        ));
         observations.push((id, name, aliases));
     }
     // The statements to move, with each count replaced by its observation's value.
@@ -160,10 +185,16 @@ fn rewrite(ctx: &RuleContext<'_, '_>, group: &[&Fold], into: ActionId) -> Option
             }
             let offset = statement.start();
             // Inside an f-string, the other quote (Python before 3.12 refuses the same one).
-            let quote = if action.node.enclosing_quote() == Some('"') { '\'' } else { '"' };
+            let quote = if action.node.enclosing_quote() == Some('"') {
+                '\''
+            } else {
+                '"'
+            };
             let value = format!("{observation}.get[{quote}{alias}{quote}]");
             let mut text = statement.text().to_owned();
-            if statement.range().contains(&action.node.start()) && statement.range().contains(&(action.node.end() - 1)) {
+            if statement.range().contains(&action.node.start())
+                && statement.range().contains(&(action.node.end() - 1))
+            {
                 let range = action.node.start() - offset..action.node.end() - offset;
                 text.replace_range(range, &value);
             }
@@ -172,7 +203,8 @@ fn rewrite(ctx: &RuleContext<'_, '_>, group: &[&Fold], into: ActionId) -> Option
                 // Two counts in one log line: replace the second in the text already taken.
                 Some((_, existing)) if holds_count => {
                     let original = statement.text();
-                    let count_text = &original[action.node.start() - offset..action.node.end() - offset];
+                    let count_text =
+                        &original[action.node.start() - offset..action.node.end() - offset];
                     *existing = existing.replacen(count_text, &value, 1);
                 }
                 // A log line both values reach (`sales / days`): taken once.
@@ -192,7 +224,10 @@ fn rewrite(ctx: &RuleContext<'_, '_>, group: &[&Fold], into: ActionId) -> Option
         })
         .collect();
     for (statement, _) in &moved {
-        let reads: Vec<&str> = statement.descendants().filter_map(|node| node.as_name()).collect();
+        let reads: Vec<&str> = statement
+            .descendants()
+            .filter_map(|node| node.as_name())
+            .collect();
         let rebound = between
             .iter()
             .filter(|other| other.start() > statement.start())
@@ -206,7 +241,11 @@ fn rewrite(ctx: &RuleContext<'_, '_>, group: &[&Fold], into: ActionId) -> Option
     let newline = file.style().line_ending.as_str();
     let indent = crate::edits::line_indent(file, target.start());
     let texts: Vec<&str> = moved.iter().map(|(_, text)| text.as_str()).collect();
-    edits.push(insert_after_statement(file, target, &texts.join(&format!("{newline}{indent}"))));
+    edits.push(insert_after_statement(
+        file,
+        target,
+        &texts.join(&format!("{newline}{indent}")),
+    ));
     Some(merge_insertions(edits))
 }
 
@@ -235,7 +274,10 @@ fn counted_metric(ctx: &RuleContext<'_, '_>, fold: &Fold) -> Option<Option<Strin
     if condition.unparenthesized().is_string() {
         return None;
     }
-    let reads: Vec<&str> = condition.descendants().filter_map(|node| node.as_name()).collect();
+    let reads: Vec<&str> = condition
+        .descendants()
+        .filter_map(|node| node.as_name())
+        .collect();
     if reads.contains(&frame.name) {
         return None;
     }
@@ -251,21 +293,26 @@ fn counted_metric(ctx: &RuleContext<'_, '_>, fold: &Fold) -> Option<Option<Strin
 
 /// `base`, or `base_2`, `base_3`...: the first that names nothing in the file and is not taken.
 fn free_name(root: SyntaxNode<'_>, base: &str, taken: &[String]) -> String {
-    let used = |name: &str| taken.iter().any(|t| t == name) || root.descendants().any(|node| node.as_name() == Some(name));
+    let used = |name: &str| {
+        taken.iter().any(|t| t == name)
+            || root.descendants().any(|node| node.as_name() == Some(name))
+    };
     if !used(base) {
         return base.to_owned();
     }
-    (2..).map(|n| format!("{base}_{n}")).find(|name| !used(name)).expect("a free name")
+    (2..)
+        .map(|n| format!("{base}_{n}"))
+        .find(|name| !used(name))
+        .expect("a free name")
 }
 
 /// Insertions at one offset, joined in order into one edit (one fix may not hold two).
 fn merge_insertions(edits: Vec<Edit>) -> Vec<Edit> {
     let mut merged: Vec<Edit> = Vec::new();
     for edit in edits {
-        match merged
-            .iter_mut()
-            .find(|done| done.range.is_empty() && edit.range.is_empty() && done.range.start == edit.range.start)
-        {
+        match merged.iter_mut().find(|done| {
+            done.range.is_empty() && edit.range.is_empty() && done.range.start == edit.range.start
+        }) {
             Some(done) => done.content.push_str(&edit.content),
             None => merged.push(edit),
         }

@@ -27,8 +27,8 @@ use super::layout::Layout;
 use super::size::{SizeFacts, Source};
 use super::spark_api::{self, Step, Ty};
 use super::{
-    Action, ConfSetting, Frame, FrameId, FrameOrigin, Join, ReadSite, Runs, ScopeId, SideEffect, SparkModel,
-    Write,
+    Action, ConfSetting, Frame, FrameId, FrameOrigin, Join, ReadSite, Runs, ScopeId, SideEffect,
+    SparkModel, Write,
 };
 
 /// Expressions nested deeper than this are not followed (keeps the stack bounded on
@@ -452,7 +452,10 @@ impl<'t> Builder<'t> {
                 if matches!(value.ty, Ty::Session | Ty::Reader | Ty::DynamicFrameReader)
                     && let Some(source) = size.as_ref().and_then(|size| size.source.clone())
                 {
-                    self.read_sites.push(ReadSite { node: link.node, source });
+                    self.read_sites.push(ReadSite {
+                        node: link.node,
+                        source,
+                    });
                 }
                 let layout = layout_after(&value, link, &args, ty);
                 let columns = columns_after(&value, link, &args, ty);

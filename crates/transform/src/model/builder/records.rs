@@ -7,10 +7,10 @@ use sparkfix_syntax::views::{Argument, Call, Chain, Link};
 use super::Builder;
 use super::value::{Value, WriterChain, argument, resolved_string, text_argument};
 use crate::model::cost::Pass;
+use crate::model::logged_value::log_lines;
 use crate::model::size::Source;
 use crate::model::spark_api::Ty;
 use crate::model::write::WriteFormat;
-use crate::model::logged_value::log_lines;
 use crate::model::{Action, ConfSetting, FrameId, Join, JoinSide, SideEffect, Write};
 
 impl<'t> Builder<'t> {
