@@ -22,7 +22,6 @@ pub struct Collector {
     metric_stages: HashMap<u64, Vec<u64>>,
     stages: BTreeMap<(u64, u64), StageState>,
     live_executors: HashMap<String, ()>,
-    pub events: u64,
 }
 
 #[derive(Default)]
@@ -44,7 +43,6 @@ impl Collector {
     /// Folds one event in. `name` is the event's name; `line` its JSON text. Returns the parse
     /// error of a wanted event whose JSON does not have the expected shape.
     pub fn event(&mut self, name: &str, line: &[u8]) -> Result<(), serde_json::Error> {
-        self.events += 1;
         let short = name.rsplit('.').next().unwrap_or(name);
         if self.pre_spark3 && name.starts_with("org.apache.spark.sql.") {
             return Ok(());
@@ -146,7 +144,6 @@ impl Collector {
             }
             "SparkListenerDriverAccumUpdates" => {
                 let event: DriverAccumUpdates = serde_json::from_slice(line)?;
-                let _ = event.execution_id;
                 for (id, value) in event.updates {
                     if let Some(value) = value.unsigned() {
                         self.driver_values.insert(id, value);

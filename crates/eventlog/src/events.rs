@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer};
 
-/// The event names sparkfix reads. Every other event is skipped before it is parsed.
+/// The event names sparkfix reads. Every other event is skipped before it is parsed; one that
+/// neither Spark (`SparkListener...`, `org.apache.spark...`) nor sparkfix knows (a custom
+/// listener's) is counted in the file's report.
 pub const WANTED: &[&str] = &[
     "SparkListenerLogStart",
     "SparkListenerApplicationStart",
@@ -24,46 +26,6 @@ pub const WANTED: &[&str] = &[
     "org.apache.spark.sql.execution.ui.SparkListenerSQLAdaptiveExecutionUpdate",
     "org.apache.spark.sql.execution.ui.SparkListenerDriverAccumUpdates",
     "org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionEnd",
-];
-
-/// Events Spark itself writes that sparkfix does not need: skipped without a message. An event
-/// in neither list is unknown (a custom listener's, a newer Spark's): skipped and counted.
-pub const KNOWN_UNUSED: &[&str] = &[
-    "SparkListenerTaskStart",
-    "SparkListenerTaskGettingResult",
-    "SparkListenerStageSubmitted",
-    "SparkListenerJobEnd",
-    "SparkListenerBlockManagerAdded",
-    "SparkListenerBlockManagerRemoved",
-    "SparkListenerUnpersistRDD",
-    "SparkListenerBlockUpdated",
-    "SparkListenerExecutorMetricsUpdate",
-    "SparkListenerResourceProfileAdded",
-    "SparkListenerExecutorBlacklisted",
-    "SparkListenerExecutorExcluded",
-    "SparkListenerExecutorUnblacklisted",
-    "SparkListenerExecutorUnexcluded",
-    "SparkListenerNodeBlacklisted",
-    "SparkListenerNodeExcluded",
-    "SparkListenerNodeUnblacklisted",
-    "SparkListenerNodeUnexcluded",
-    "SparkListenerExecutorBlacklistedForStage",
-    "SparkListenerExecutorExcludedForStage",
-    "SparkListenerNodeBlacklistedForStage",
-    "SparkListenerNodeExcludedForStage",
-    "SparkListenerSpeculativeTaskSubmitted",
-    "SparkListenerUnschedulableTaskSetAdded",
-    "SparkListenerUnschedulableTaskSetRemoved",
-    "SparkListenerMiscellaneousProcessAdded",
-    "org.apache.spark.sql.execution.ui.SparkListenerSQLAdaptiveSQLMetricUpdates",
-    "org.apache.spark.sql.execution.ui.SparkListenerEffectiveSQLConf",
-    "org.apache.spark.sql.execution.streaming.StreamingQueryListener$QueryStartedEvent",
-    "org.apache.spark.sql.execution.streaming.StreamingQueryListener$QueryProgressEvent",
-    "org.apache.spark.sql.execution.streaming.StreamingQueryListener$QueryTerminatedEvent",
-    "org.apache.spark.sql.streaming.StreamingQueryListener$QueryStartedEvent",
-    "org.apache.spark.sql.streaming.StreamingQueryListener$QueryProgressEvent",
-    "org.apache.spark.sql.streaming.StreamingQueryListener$QueryIdleEvent",
-    "org.apache.spark.sql.streaming.StreamingQueryListener$QueryTerminatedEvent",
 ];
 
 /// A number Spark wrote as a JSON number or as a string of digits (`"Value": "800"`). Anything
@@ -347,8 +309,6 @@ pub struct SqlAdaptiveExecutionUpdate {
 
 #[derive(Deserialize)]
 pub struct DriverAccumUpdates {
-    #[serde(rename = "executionId")]
-    pub execution_id: u64,
     #[serde(rename = "accumUpdates", default)]
     pub updates: Vec<(u64, Number)>,
 }

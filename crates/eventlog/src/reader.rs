@@ -11,7 +11,7 @@ use std::io::{BufRead, BufReader, Read};
 
 use crate::codec::{self, Codec};
 use crate::collector::Collector;
-use crate::events::{KNOWN_UNUSED, WANTED};
+use crate::events::WANTED;
 use crate::profile::Run;
 
 /// Something a log made sparkfix skip, for the user: the file and what was skipped.
@@ -27,7 +27,6 @@ pub struct LogReader {
     log: String,
     collector: Collector,
     problems: Vec<Problem>,
-    bytes: u64,
 }
 
 /// What reading one file skipped.
@@ -48,7 +47,6 @@ impl LogReader {
             log: log.into(),
             collector: Collector::default(),
             problems: Vec::new(),
-            bytes: 0,
         }
     }
 
@@ -80,7 +78,7 @@ impl LogReader {
             line.clear();
             match input.read_until(b'\n', &mut line) {
                 Ok(0) => break,
-                Ok(read) => self.bytes += read as u64,
+                Ok(_) => {}
                 Err(error) => {
                     report.stopped = Some(error.to_string());
                     break;
@@ -99,7 +97,7 @@ impl LogReader {
             if !WANTED.contains(&name.as_ref()) {
                 let spark_own =
                     name.starts_with("SparkListener") || name.starts_with("org.apache.spark.");
-                if !spark_own && !KNOWN_UNUSED.contains(&name.as_ref()) {
+                if !spark_own {
                     *report.unknown.entry(name.into_owned()).or_default() += 1;
                 }
                 continue;
@@ -108,11 +106,6 @@ impl LogReader {
                 report.bad(complete, &format!("{name}: {error}"));
             }
         }
-    }
-
-    /// Bytes of JSON read so far (after decompression).
-    pub fn bytes_read(&self) -> u64 {
-        self.bytes
     }
 
     /// The run and the problems met, one per file at most, plus one for the run when it is not

@@ -235,10 +235,12 @@ fn run_rules(file: &SourceFile, settings: &Settings, rules: &[&dyn Rule]) -> Vec
         settings.measurements.note_code(reads.chain(writes));
     }
     let lineage = model.lineage();
+    let folds = model.folds(&lineage);
     let ctx = RuleContext {
         file,
         model: &model,
         lineage: &lineage,
+        folds: &folds,
         settings,
     };
     let mut diagnostics = Vec::new();

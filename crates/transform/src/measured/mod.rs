@@ -147,7 +147,7 @@ impl Measurements {
     /// The measured size of the relation `source` names: the largest over every scan of it in
     /// every run.
     pub fn relation(&self, source: &Source) -> Option<RelationSize> {
-        let mut best: Option<(RelationSize, &Run)> = None;
+        let mut best: Option<RelationSize> = None;
         let mut runs = 0;
         for (run, used) in self.runs() {
             let mut measured_here = false;
@@ -168,17 +168,17 @@ impl Measurements {
                         evidence: format!("event log {}, query {}", run.label(), query.id),
                     };
                     // An in-memory size beats bytes read; then the larger figure wins.
-                    let better = best.as_ref().is_none_or(|(current, _)| {
+                    let better = best.as_ref().is_none_or(|current| {
                         (size.in_memory, size.bytes) > (current.in_memory, current.bytes)
                     });
                     if better {
-                        best = Some((size, run));
+                        best = Some(size);
                     }
                 }
             }
             runs += usize::from(measured_here);
         }
-        best.map(|(mut size, _)| {
+        best.map(|mut size| {
             if runs > 1 {
                 size.evidence = format!("{}, the largest of {runs} runs", size.evidence);
             }

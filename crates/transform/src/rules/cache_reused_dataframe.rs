@@ -30,11 +30,7 @@ impl Rule for CacheReusedDataframe {
         // With `--unsafe-fixes`, count-in-passing folds the logging counts first: they will not
         // recompute anything, so they do not call for a cache.
         let folded: Vec<ActionId> = if folds_first(ctx) {
-            model
-                .folds(ctx.lineage)
-                .iter()
-                .map(|fold| fold.count)
-                .collect()
+            ctx.folds.iter().map(|fold| fold.count).collect()
         } else {
             Vec::new()
         };

@@ -5,6 +5,8 @@
 //!
 //! See `rules/count-in-passing.yaml` for what it does, why, and when.
 
+use std::collections::HashSet;
+
 use sparkfix_syntax::SyntaxNode;
 
 use super::{Rule, RuleContext};
@@ -35,7 +37,7 @@ impl Rule for CountInPassing {
             return;
         }
         let model = ctx.model;
-        let folds = model.folds(ctx.lineage);
+        let folds = ctx.folds;
         let mut targets: Vec<ActionId> = folds.iter().map(|fold| fold.into).collect();
         targets.sort();
         targets.dedup();
@@ -48,11 +50,13 @@ impl Rule for CountInPassing {
             } else {
                 "the write".to_owned()
             };
-            let mut frames: Vec<String> = group
-                .iter()
-                .map(|fold| format!("`{}`", model.frame(fold.frame).name))
-                .collect();
-            frames.dedup();
+            let mut frames: Vec<String> = Vec::new();
+            for fold in &group {
+                let name = format!("`{}`", model.frame(fold.frame).name);
+                if !frames.contains(&name) {
+                    frames.push(name);
+                }
+            }
             let mut lines: Vec<usize> = group
                 .iter()
                 .filter_map(|fold| model.action(fold.count).logged_in.as_ref())
@@ -127,14 +131,19 @@ fn rewrite(ctx: &RuleContext<'_, '_>, group: &[&Fold], into: ActionId) -> Option
         edits.extend(when.edit.clone());
     }
     let mut taken: Vec<String> = Vec::new();
+    let names: HashSet<&str> = file
+        .root()
+        .descendants()
+        .filter_map(|node| node.as_name())
+        .collect();
     // Per frame: its observation's name, and the alias of each metric.
-    let mut observations: Vec<(FrameId, String, Vec<(Option<String>, String)>)> = Vec::new();
+    let mut observations: Vec<Observed> = Vec::new();
     for &id in &frames {
         let frame = model.frame(id);
         let FrameOrigin::Assignment { stmt, value } = frame.origin else {
             return None;
         };
-        let name = free_name(file.root(), &format!("{}_observation", frame.name), &taken);
+        let name = free_name(&names, &format!("{}_observation", frame.name), &taken);
         taken.push(name.clone());
         let mut aliases: Vec<(Option<String>, String)> = Vec::new();
         let mut columns: Vec<String> = Vec::new();
@@ -165,14 +174,24 @@ fn rewrite(ctx: &RuleContext<'_, '_>, group: &[&Fold], into: ActionId) -> Option
             value,
             &format!(".observe({name}, {})", columns.join(", ")),
         ));
-        observations.push((id, name, aliases));
+        observations.push(Observed {
+            frame: id,
+            name,
+            aliases,
+        });
     }
     // The statements to move, with each count replaced by its observation's value.
     let mut moved: Vec<(SyntaxNode<'_>, String)> = Vec::new();
     for (fold, (_, metric)) in group.iter().zip(&fold_metric) {
         let action = model.action(fold.count);
-        let (_, observation, aliases) = observations.iter().find(|(id, _, _)| *id == fold.frame)?;
-        let (_, alias) = aliases.iter().find(|(condition, _)| condition == metric)?;
+        let observed = observations
+            .iter()
+            .find(|observed| observed.frame == fold.frame)?;
+        let observation = &observed.name;
+        let (_, alias) = observed
+            .aliases
+            .iter()
+            .find(|(condition, _)| condition == metric)?;
         for &statement in &action.logged_in.as_ref()?.statements {
             let whole_lines = statement.parent() == Some(block)
                 && statement.end() <= target.start()
@@ -249,6 +268,14 @@ fn rewrite(ctx: &RuleContext<'_, '_>, group: &[&Fold], into: ActionId) -> Option
     Some(merge_insertions(edits))
 }
 
+/// A frame's observation: its variable and the alias of each metric (`None`: every row, else
+/// the rows meeting that condition).
+struct Observed {
+    frame: FrameId,
+    name: String,
+    aliases: Vec<(Option<String>, String)>,
+}
+
 /// What a folded count measures: `None` for `frame.count()`, the condition's text for
 /// `frame.filter(condition).count()` (or `where`), a Column condition that names neither the
 /// frame (not bound yet where the observation is declared) nor a name bound between the frame's
@@ -291,12 +318,9 @@ fn counted_metric(ctx: &RuleContext<'_, '_>, fold: &Fold) -> Option<Option<Strin
     (!rebound && defined.parent() == Some(block)).then(|| Some(condition.text().to_owned()))
 }
 
-/// `base`, or `base_2`, `base_3`...: the first that names nothing in the file and is not taken.
-fn free_name(root: SyntaxNode<'_>, base: &str, taken: &[String]) -> String {
-    let used = |name: &str| {
-        taken.iter().any(|t| t == name)
-            || root.descendants().any(|node| node.as_name() == Some(name))
-    };
+/// `base`, or `base_2`, `base_3`...: the first that is none of the file's `names` and not taken.
+fn free_name(names: &HashSet<&str>, base: &str, taken: &[String]) -> String {
+    let used = |name: &str| taken.iter().any(|t| t == name) || names.contains(name);
     if !used(base) {
         return base.to_owned();
     }

@@ -14,7 +14,7 @@ use sparkfix_syntax::SourceFile;
 use crate::diagnostic::{Diagnostic, Evidence, Location};
 use crate::edit::{Applicability, Edit, Fix};
 use crate::metadata::{ParameterValue, RuleMeta};
-use crate::model::{Lineage, SparkModel};
+use crate::model::{Fold, Lineage, SparkModel};
 use crate::settings::Settings;
 
 /// A rule: a code, a name matching its `rules/<name>.yaml`, and a check.
@@ -38,6 +38,9 @@ pub struct RuleContext<'a, 't> {
     pub file: &'t SourceFile,
     pub model: &'a SparkModel<'t>,
     pub lineage: &'a Lineage,
+    /// The counts a later action could count in passing (`SparkModel::folds`), computed once
+    /// for the two rules that read them.
+    pub folds: &'a [Fold],
     pub settings: &'a Settings,
 }
 
