@@ -25,6 +25,10 @@ pub struct Layout {
     /// partitions, which Adaptive Query Execution does not merge
     /// (`spark.sql.optimizer.canChangeCachedPlanOutputPartitioning` is false by default).
     pub cached_shuffle: bool,
+    /// Where the step whose shuffle set the partitions starts (its byte offset), when one step
+    /// did: two frames with the same offset share those partitions, so caching the one freezes
+    /// them for the other.
+    pub shuffled_at: Option<usize>,
 }
 
 impl Layout {
@@ -32,16 +36,19 @@ impl Layout {
         shape: Shape::MapOnly,
         controlled: false,
         cached_shuffle: false,
+        shuffled_at: None,
     };
     pub const SHUFFLED: Layout = Layout {
         shape: Shape::Shuffled,
         controlled: false,
         cached_shuffle: false,
+        shuffled_at: None,
     };
     pub const UNKNOWN: Layout = Layout {
         shape: Shape::Unknown,
         controlled: false,
         cached_shuffle: false,
+        shuffled_at: None,
     };
 
     /// The layout of a union of inputs: partitions are concatenated, so the result is map-only
@@ -59,8 +66,26 @@ impl Layout {
             shape,
             controlled: false,
             cached_shuffle: false,
+            shuffled_at: None,
         }
     }
+
+    /// The layout after a step at byte `offset` that shuffles the rows.
+    pub fn shuffled_by(offset: usize) -> Layout {
+        Layout {
+            shuffled_at: Some(offset),
+            ..Layout::SHUFFLED
+        }
+    }
+
+    /// A layout whose partitions a step of the code set (`repartition`, a partitioning hint, a
+    /// `limit`): they are shuffled but not left for Spark to choose.
+    pub const CONTROLLED_SHUFFLE: Layout = Layout {
+        shape: Shape::Shuffled,
+        controlled: true,
+        cached_shuffle: false,
+        shuffled_at: None,
+    };
 
     /// The layout once cached: a shuffled plan keeps its partitions.
     pub fn cached(self) -> Layout {
@@ -70,17 +95,26 @@ impl Layout {
         }
     }
 
-    /// The layout that holds for every one of several bindings of a name.
+    /// The layout that holds for every one of several bindings of a name (shuffled by one step
+    /// only when every binding was shuffled by that step).
     pub fn common(inputs: impl IntoIterator<Item = Layout>) -> Layout {
         let mut inputs = inputs.into_iter();
-        let Some(first) = inputs.next() else {
+        let Some(mut first) = inputs.next() else {
             return Layout::UNKNOWN;
         };
-        if inputs.all(|l| l == first) {
-            first
-        } else {
-            Layout::UNKNOWN
+        for layout in inputs {
+            if layout.shuffled_at != first.shuffled_at {
+                first.shuffled_at = None;
+            }
+            let layout = Layout {
+                shuffled_at: first.shuffled_at,
+                ..layout
+            };
+            if layout != first {
+                return Layout::UNKNOWN;
+            }
         }
+        first
     }
 }
 
@@ -100,6 +134,22 @@ mod tests {
         );
         assert_eq!(
             Layout::union([Layout::SHUFFLED, Layout::UNKNOWN]),
+            Layout::UNKNOWN
+        );
+    }
+
+    #[test]
+    fn bindings_shuffled_by_different_steps_share_the_shape_but_not_the_step() {
+        assert_eq!(
+            Layout::common([Layout::shuffled_by(10), Layout::shuffled_by(10)]),
+            Layout::shuffled_by(10)
+        );
+        assert_eq!(
+            Layout::common([Layout::shuffled_by(10), Layout::shuffled_by(20)]),
+            Layout::SHUFFLED
+        );
+        assert_eq!(
+            Layout::common([Layout::shuffled_by(10), Layout::MAP_ONLY]),
             Layout::UNKNOWN
         );
     }

@@ -55,3 +55,14 @@ impl Adaptive {
         }
     }
 }
+
+/// Spark's default `spark.sql.shuffle.partitions`.
+const DEFAULT_SHUFFLE_PARTITIONS: &str = "200";
+
+/// The number of shuffle partitions the file runs with: its own `spark.sql.shuffle.partitions`
+/// setting, else Spark's default.
+pub(super) fn shuffle_partitions<'t>(ctx: &RuleContext<'_, 't>) -> &'t str {
+    ctx.model
+        .setting("spark.sql.shuffle.partitions")
+        .map_or(DEFAULT_SHUFFLE_PARTITIONS, |s| s.value)
+}

@@ -2,15 +2,18 @@
 //!
 //! See `rules/cache-reused-dataframe.yaml` for what it does, why, and the fix.
 
+use sparkfix_syntax::SyntaxNode;
 use sparkfix_syntax::views::Block;
 
+use super::adaptive::{Adaptive, shuffle_partitions};
+use super::control_output_files::ControlOutputFiles;
 use super::count_in_passing::{CountInPassing, OBSERVATION};
 use super::{Rule, RuleContext};
 use crate::diagnostic::{Diagnostic, Evidence};
 use crate::edit::Edit;
 use crate::edits::{append_method_call, insert_after_statement};
 use crate::measured::RescanCost;
-use crate::model::{ActionId, Costly, Frame, FrameId, FrameOrigin, Source};
+use crate::model::{ActionId, Costly, Frame, FrameId, FrameOrigin, Shape, Source};
 use crate::units::human_bytes;
 
 pub struct CacheReusedDataframe;
@@ -231,11 +234,47 @@ impl CacheReusedDataframe {
             )),
             None => Evidence::Proven(rerun),
         };
+        let frozen = self.frozen_write(ctx, id, frame);
+        let evidence = match &frozen {
+            Some(frozen @ FrozenWrite { coalesce: None, .. }) => Evidence::Guessed {
+                what: format!(
+                    "{}, but a cache freezes its {} shuffle partitions for the write at line {}, \
+                     which AQE merges today: up to {} files, small unless the frame is large",
+                    evidence_text(&evidence),
+                    frozen.partitions,
+                    frozen.line,
+                    frozen.partitions,
+                ),
+                confirm: "the written size, measured (a Spark event log of the job)".to_owned(),
+            },
+            Some(FrozenWrite {
+                line,
+                partitions,
+                coalesce: Some(coalesce),
+                ..
+            }) => Evidence::Measured(format!(
+                "{}; a cache freezes its {partitions} shuffle partitions, so the write at line \
+                 {line} gets `{}` ({})",
+                evidence_text(&evidence),
+                coalesce.call,
+                coalesce.method
+            )),
+            None => evidence,
+        };
         let mut edits = self.cache_edits(ctx, frame);
         if !edits.is_empty()
             && let Some(edit) = self.unpersist_edit(ctx, id, frame)
         {
             edits.push(edit);
+        }
+        if !edits.is_empty()
+            && let Some(FrozenWrite {
+                frame: written,
+                coalesce: Some(coalesce),
+                ..
+            }) = frozen
+        {
+            edits.extend(append_method_call(ctx.file, written, &coalesce.call));
         }
         let range = match frame.origin {
             FrameOrigin::Assignment { stmt, .. } => stmt.start()..stmt.start() + frame.name.len(),
@@ -245,6 +284,86 @@ impl CacheReusedDataframe {
             }
         };
         ctx.diagnostic(self, range, message, evidence, edits)
+    }
+
+    /// The first file write whose partitions come from the frame's own last shuffle, where AQE
+    /// would merge them: a cache keeps the cached plan's `spark.sql.shuffle.partitions`
+    /// partitions (`canChangeCachedPlanOutputPartitioning` is off by default), so the write
+    /// would make up to that many files where it makes few today. `None` when no such write
+    /// reads the frame, when the write sets its own partitions or is partitioned (the
+    /// partitioned write is repartitioned by its columns: control-output-files), or when the
+    /// logs measured it large enough that the frozen partitions make files of at least
+    /// control-output-files' `small_file_bytes`. A measured write smaller than that gets a
+    /// `.coalesce(N)` with N from its bytes, as control-output-files computes it.
+    fn frozen_write<'t>(
+        &self,
+        ctx: &RuleContext<'_, 't>,
+        id: FrameId,
+        frame: &Frame<'_>,
+    ) -> Option<FrozenWrite<'t>> {
+        let layout = frame.layout;
+        if layout.shape != Shape::Shuffled
+            || layout.controlled
+            || layout.cached_shuffle
+            || !Adaptive::of(ctx).coalesces
+        {
+            return None;
+        }
+        let shuffled_at = layout.shuffled_at?;
+        let family: Vec<FrameId> = std::iter::once(id)
+            .chain(ctx.lineage.descendants(id))
+            .collect();
+        let write = ctx.model.writes.iter().find(|w| {
+            w.layout.shape == Shape::Shuffled
+                && !w.layout.controlled
+                && !w.layout.cached_shuffle
+                && w.layout.shuffled_at == Some(shuffled_at)
+                && w.writes_files()
+                && !w.assumed
+                && !w.literal
+                && w.partition_arguments().is_empty()
+                && w.frames.iter().any(|f| family.contains(f))
+        })?;
+        let partitions = shuffle_partitions(ctx);
+        let coalesce = match write
+            .target_pattern
+            .as_ref()
+            .and_then(|target| ctx.settings.measurements.write(target))
+        {
+            Some(size) => {
+                // The file sizes are control-output-files' parameters: one notion of a small
+                // file for every rule.
+                let files_rule = ControlOutputFiles;
+                let bytes_parameter = |name: &str, default: i64| {
+                    ctx.parameter(&files_rule, name)
+                        .as_integer()
+                        .unwrap_or(default)
+                        .max(1) as u64
+                };
+                let frozen = partitions.parse::<u64>().unwrap_or(200).max(1);
+                if size.bytes / frozen >= bytes_parameter("small_file_bytes", 32 << 20) {
+                    return None;
+                }
+                let target = bytes_parameter("target_file_bytes", 256 << 20);
+                let files = size.bytes.div_ceil(target).max(1);
+                Some(Coalesce {
+                    call: format!(".coalesce({files})"),
+                    method: format!(
+                        "{} written / {} per file, {}",
+                        human_bytes(size.bytes),
+                        human_bytes(target),
+                        size.evidence
+                    ),
+                })
+            }
+            None => None,
+        };
+        Some(FrozenWrite {
+            frame: write.frame,
+            line: ctx.line(write.terminal.syntax().start()),
+            partitions: partitions.to_owned(),
+            coalesce,
+        })
     }
 
     /// `.cache()` on the assigned expression, or `name = name.cache()` right after the `if` or
@@ -315,6 +434,33 @@ impl CacheReusedDataframe {
             stmt,
             &format!("{}.unpersist()", frame.name),
         ))
+    }
+}
+
+/// A write whose partitions a cache of the frame would freeze.
+struct FrozenWrite<'t> {
+    /// The DataFrame expression the write writes.
+    frame: SyntaxNode<'t>,
+    /// The 1-based line of the write's terminal call.
+    line: usize,
+    /// The shuffle partitions the file runs with.
+    partitions: String,
+    /// With a measured write too small for the frozen partitions: the coalesce that keeps its
+    /// files few (it reads the cache, so it shrinks no costly stage).
+    coalesce: Option<Coalesce>,
+}
+
+/// `.coalesce(N)` for a measured write, and how N was computed.
+struct Coalesce {
+    call: String,
+    method: String,
+}
+
+/// The text of a proven or measured evidence, without its level.
+fn evidence_text(evidence: &Evidence) -> &str {
+    match evidence {
+        Evidence::Proven(what) | Evidence::Measured(what) => what,
+        Evidence::Guessed { what, .. } => what,
     }
 }
 

@@ -6,7 +6,7 @@
 
 use sparkfix_syntax::views::Argument;
 
-use super::adaptive::Adaptive;
+use super::adaptive::{Adaptive, shuffle_partitions};
 use super::partition_output_by_date::PartitionOutputByDate;
 use super::{Rule, RuleContext};
 use crate::diagnostic::{Diagnostic, Evidence};
@@ -16,9 +16,6 @@ use crate::model::{Shape, Write};
 use crate::units::human_bytes;
 
 pub struct ControlOutputFiles;
-
-/// Spark's default `spark.sql.shuffle.partitions`.
-const DEFAULT_SHUFFLE_PARTITIONS: &str = "200";
 
 impl Rule for ControlOutputFiles {
     fn code(&self) -> &'static str {
@@ -184,10 +181,7 @@ impl Rule for ControlOutputFiles {
                         )
                     }
                     Shape::Shuffled if !adaptive.coalesces || write.layout.cached_shuffle => {
-                        let shuffle_partitions = ctx
-                            .model
-                            .setting("spark.sql.shuffle.partitions")
-                            .map_or(DEFAULT_SHUFFLE_PARTITIONS, |s| s.value);
+                        let shuffle_partitions = shuffle_partitions(ctx);
                         let why = if adaptive.coalesces {
                             "cached after its shuffle: AQE does not merge the partitions of a \
                              cached plan"
@@ -195,14 +189,25 @@ impl Rule for ControlOutputFiles {
                         } else {
                             adaptive.off_because.clone()
                         };
+                        // The code proves the file count, not that the files are small:
+                        // 200 files of a large table are not too many, and fewer tasks would
+                        // write it more slowly.
                         (
                             format!(
                                 "Post-shuffle write: {shuffle_partitions} shuffle partitions \
-                                 write up to {shuffle_partitions} files; coalesce to \
-                                 {files_source}"
+                                 write up to {shuffle_partitions} files ({why}); coalesce to \
+                                 {files_source} if they are small"
                             ),
                             Some(format!(".coalesce({files})")),
-                            Evidence::Proven(why),
+                            Evidence::Guessed {
+                                what: format!(
+                                    "the code proves up to {shuffle_partitions} files, not their \
+                                     size"
+                                ),
+                                confirm: "the written size, measured (a Spark event log of the \
+                                          job)"
+                                    .to_owned(),
+                            },
                         )
                     }
                     _ => continue,

@@ -193,10 +193,7 @@ impl<'t> Builder<'t> {
             summary.returns_params.extend(from_params);
         }
         summary.returns_literal = !literals.is_empty() && literals.iter().all(|l| *l);
-        summary.returns_layout = match layouts.split_first() {
-            Some((first, rest)) if rest.iter().all(|l| l == first) => Some(*first),
-            _ => None,
-        };
+        summary.returns_layout = (!layouts.is_empty()).then(|| Layout::common(layouts));
         summary.returns_frame |= annotated;
         summary
     }

@@ -8,7 +8,7 @@ use sparkfix_syntax::views::Link;
 use super::cost_flow::read_format;
 use super::value::Value;
 use crate::model::format::DataFormat;
-use crate::model::layout::{Layout, Shape};
+use crate::model::layout::Layout;
 use crate::model::spark_api::{self, Ty};
 
 /// The layout of `receiver.<link>` when it yields a value of kind `ty`.
@@ -26,9 +26,8 @@ pub(super) fn layout_after(
         // says nothing about the partitions.
         (Ty::Reader, Ty::DataFrame) => match read_format(receiver, link) {
             DataFormat::NotFiles => Layout {
-                shape: Shape::MapOnly,
                 controlled: true,
-                cached_shuffle: false,
+                ..Layout::MAP_ONLY
             },
             DataFormat::Unknown => Layout::UNKNOWN,
             _ => Layout::MAP_ONLY,
@@ -46,7 +45,7 @@ pub(super) fn layout_after(
             }
         }
         (Ty::DataFrame, Ty::Grouped) => receiver.layout,
-        (Ty::Grouped, Ty::DataFrame) => Layout::SHUFFLED,
+        (Ty::Grouped, Ty::DataFrame) => Layout::shuffled_by(link.node.start()),
         (Ty::Grouped, Ty::Grouped) => receiver.layout,
         (Ty::DataFrame, Ty::FrameFunctions | Ty::Writer) => receiver.layout,
         (Ty::FrameFunctions, Ty::DataFrame) => receiver.layout,
@@ -57,22 +56,15 @@ pub(super) fn layout_after(
 
 fn frame_method(receiver: Layout, link: &Link<'_>, args: &[Value<'_>]) -> Layout {
     let name = link.name;
+    let shuffled = Layout::shuffled_by(link.node.start());
     match name {
-        "repartition" | "repartitionByRange" => Layout {
-            shape: Shape::Shuffled,
-            controlled: true,
-            cached_shuffle: false,
-        },
+        "repartition" | "repartitionByRange" => Layout::CONTROLLED_SHUFFLE,
         "coalesce" => Layout {
             controlled: true,
             ..receiver
         },
         // A global limit gathers the rows into one partition.
-        "limit" | "offset" => Layout {
-            shape: Shape::Shuffled,
-            controlled: true,
-            cached_shuffle: false,
-        },
+        "limit" | "offset" => Layout::CONTROLLED_SHUFFLE,
         "hint" => {
             let partitioning = args
                 .first()
@@ -80,26 +72,22 @@ fn frame_method(receiver: Layout, link: &Link<'_>, args: &[Value<'_>]) -> Layout
                 .and_then(|t| t.string_template())
                 .is_some_and(|h| spark_api::is_partitioning_hint(&h));
             if partitioning {
-                Layout {
-                    shape: Shape::Shuffled,
-                    controlled: true,
-                    cached_shuffle: false,
-                }
+                Layout::CONTROLLED_SHUFFLE
             } else {
                 receiver
             }
         }
         // A broadcast join streams the left side through without an exchange.
         "join" | "lateralJoin" if args.first().is_some_and(|right| right.hinted) => receiver,
-        "join" | "lateralJoin" => Layout::SHUFFLED,
+        "join" | "lateralJoin" => shuffled,
         "crossJoin" => Layout::UNKNOWN,
         _ if spark_api::is_union(name) => Layout::union(
             std::iter::once(receiver)
                 .chain(args.iter().filter(|a| a.ty.is_frame()).map(|a| a.layout)),
         ),
-        _ if spark_api::is_shuffling(name) => Layout::SHUFFLED,
+        _ if spark_api::is_shuffling(name) => shuffled,
         _ if spark_api::keeps_partitions(name) => match link.call {
-            Some(call) if has_window(call.arguments().syntax()) => Layout::SHUFFLED,
+            Some(call) if has_window(call.arguments().syntax()) => shuffled,
             _ => receiver,
         },
         _ => Layout::UNKNOWN,
