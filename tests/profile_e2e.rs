@@ -114,6 +114,7 @@ fn jobs_fixed_by_their_own_event_logs() {
     let base = data(work.path());
     example_job(work.path(), &base);
     small_files_job(work.path(), &base);
+    cached_aggregate_job(work.path(), &base);
     counts_folded(work.path(), &base);
 }
 
@@ -232,6 +233,77 @@ fn small_files_job(work: &Path, base: &Path) {
         .next()
         .expect("the write");
     assert_eq!(write.files, Some(expected_files));
+}
+
+/// `tests/eventlogs/jobs/recomputed_lineage.py`: an aggregation of two joins, counted, shown and
+/// written. The log measures 2.4 KiB written: a cache would freeze its 200 shuffle partitions
+/// (AQE merges them without the cache), so the safe fix caches it and coalesces the write to the
+/// file count its measured bytes call for. The fixed run reads the cache, writes the same rows and
+/// as few files as before; the same job with the cache alone writes one file per non-empty shuffle
+/// partition (62 against 1 when this was written), which is what the coalesce is for.
+fn cached_aggregate_job(work: &Path, base: &Path) {
+    let job = work.join("recomputed_lineage.py");
+    let source =
+        fs::read_to_string(repo().join("tests/eventlogs/jobs/recomputed_lineage.py")).unwrap();
+    fs::write(&job, &source).unwrap();
+    let output = base.join("curated/sales_by_region_category");
+
+    let before = work.join("events-lineage-before");
+    let _ = run_logged(&job, base, &before, "");
+    let first = read_log(&before);
+    let written = |run: &Run| {
+        run.queries
+            .iter()
+            .flat_map(|q| &q.writes)
+            .next()
+            .expect("the write")
+            .clone()
+    };
+    let files_before = written(&first).files.unwrap();
+    let expected_files = written(&first).bytes.unwrap().div_ceil(256 << 20).max(1);
+    let kept = work.join("sales-before");
+    fs::rename(&output, &kept).unwrap();
+
+    let report = sparkfix_write(&job, &before);
+    let fixed = fs::read_to_string(&job).unwrap();
+    assert!(
+        fixed.contains(".cache()")
+            && fixed.contains(&format!("sales.coalesce({expected_files}).write"))
+            && fixed.contains("sales.unpersist()"),
+        "{report}\n{fixed}"
+    );
+
+    let after = work.join("events-lineage-after");
+    let _ = run_logged(&job, base, &after, "");
+    assert_same_rows(&kept, &output);
+    let second = read_log(&after);
+    let write_query = second
+        .queries
+        .iter()
+        .find(|q| !q.writes.is_empty())
+        .expect("the write");
+    assert!(write_query.cache_reads > 0, "{write_query:?}");
+    assert_eq!(written(&second).files, Some(expected_files));
+    assert!(expected_files <= files_before.max(1));
+
+    // The cache without the coalesce: one file per non-empty shuffle partition.
+    fs::write(
+        &job,
+        fixed.replace(
+            &format!("sales.coalesce({expected_files}).write"),
+            "sales.write",
+        ),
+    )
+    .unwrap();
+    fs::remove_dir_all(&output).unwrap();
+    let frozen = work.join("events-lineage-frozen");
+    let _ = run_logged(&job, base, &frozen, "");
+    let files = written(&read_log(&frozen)).files.unwrap();
+    eprintln!("recomputed_lineage: {files_before} files, {files} cached, {expected_files} fixed");
+    assert!(
+        files > files_before.max(1),
+        "{files} against {files_before}"
+    );
 }
 
 /// SPK005 on the example job and on `tests/spark/jobs/logged_counts.py`: their logging counts
