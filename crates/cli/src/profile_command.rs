@@ -1,13 +1,13 @@
 //! `sparkfix profile LOG...`: prints what the event logs measured, as tables a user can check
 //! against the Spark UI: the run and its settings, inputs with their sizes, joins with their
-//! strategy and sides, writes with files and bytes, the slowest stages, and the relations
-//! scanned more than once.
+//! strategy and sides, writes with files and bytes, the slowest stages, the relations
+//! scanned more than once, and the run's duration modelled at other executor counts.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use sparkfix_eventlog::{Relation, Run};
+use sparkfix_eventlog::{Relation, Run, replay};
 use sparkfix_transform::measured::matching;
 use sparkfix_transform::{RelationUse, SpelledRelation, human_bytes, spelled_relations};
 
@@ -225,7 +225,46 @@ fn push_run(out: &mut String, run: &Run, code: Option<&[Spelled]>) {
         ]);
     }
     rescans.push(out, "relations scanned more than once");
+    push_cluster_sizes(out, run);
     out.push('\n');
+}
+
+/// The run's duration modelled at other executor counts (replay of its measured tasks), with
+/// the model's error on the measured run.
+fn push_cluster_sizes(out: &mut String, run: &Run) {
+    let Some(measured) = replay::on_measured_slots(run) else {
+        let _ = writeln!(
+            out,
+            "\ncluster size: not modelled (the log lacks job times, executor cores or the run's end)"
+        );
+        return;
+    };
+    let peak = run.executors.peak_count.max(1);
+    let sized = replay::at_executor_counts(run, &replay::candidate_executors(peak));
+    let mut table = Table::new(["executors", "slots", "duration", "utilization", ""]);
+    for (count, modelled) in &sized {
+        let mark = if *count == peak { "measured run" } else { "" };
+        table.row([
+            count.to_string(),
+            modelled.slots.to_string(),
+            seconds(modelled.total_ms()),
+            format!(
+                "{:.0}%",
+                100.0 * replay::utilization(run, modelled.slots, modelled.total_ms())
+            ),
+            mark.to_string(),
+        ]);
+    }
+    table.push(
+        out,
+        &format!(
+            "cluster size (modelled: the measured tasks replayed on the stage graph, {} outside \
+             jobs kept; {:+.0}% against the measured {})",
+            seconds(measured.replay.driver_ms),
+            100.0 * measured.error(),
+            seconds(measured.measured_ms)
+        ),
+    );
 }
 
 /// The settings that decide the rules' figures, each marked `(default)` when the log does not

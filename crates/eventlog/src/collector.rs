@@ -1,13 +1,14 @@
 //! The state kept while one run's events stream by, and the [`Run`] made of it at the end.
 //!
-//! Memory grows with the number of executions, stages and tasks (a duration per task, for the
-//! median), never with the size of the log: each event is dropped once it is folded in.
+//! Memory grows with the number of executions, jobs, stages and tasks (a duration per task, for
+//! the median and the replay), never with the size of the log: each event is dropped once it is
+//! folded in.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::events::*;
 use crate::plan::{Accumulators, PlanSummary};
-use crate::profile::{Query, Run, Stage};
+use crate::profile::{Job, Query, Run, Stage};
 
 #[derive(Default)]
 pub struct Collector {
@@ -22,6 +23,11 @@ pub struct Collector {
     metric_stages: HashMap<u64, Vec<u64>>,
     stages: BTreeMap<(u64, u64), StageState>,
     live_executors: HashMap<String, ()>,
+    jobs: BTreeMap<u64, Job>,
+    /// Each stage's job (the first job that listed it: a later job that lists it again skips
+    /// it, its output being there already) and parents, from the job starts.
+    stage_job: HashMap<u64, u64>,
+    stage_parents: HashMap<u64, Vec<u64>>,
 }
 
 #[derive(Default)]
@@ -36,7 +42,6 @@ struct QueryState {
 #[derive(Default)]
 struct StageState {
     stage: Stage,
-    durations: Vec<u64>,
 }
 
 impl Collector {
@@ -89,9 +94,31 @@ impl Collector {
                     .properties
                     .and_then(|properties| properties.execution_id?.unsigned());
                 if let Some(execution) = execution {
-                    for stage in event.stage_ids {
+                    for &stage in &event.stage_ids {
                         self.stage_execution.insert(stage, execution);
                     }
+                }
+                for info in &event.stage_infos {
+                    self.stage_parents
+                        .insert(info.stage_id, info.parent_ids.clone());
+                }
+                for &stage in &event.stage_ids {
+                    self.stage_job.entry(stage).or_insert(event.job_id);
+                }
+                self.jobs.insert(
+                    event.job_id,
+                    Job {
+                        id: event.job_id,
+                        stage_ids: event.stage_ids,
+                        submitted_ms: event.submission_time,
+                        completed_ms: None,
+                    },
+                );
+            }
+            "SparkListenerJobEnd" => {
+                let event: JobEnd = serde_json::from_slice(line)?;
+                if let Some(job) = self.jobs.get_mut(&event.job_id) {
+                    job.completed_ms = event.completion_time;
                 }
             }
             "SparkListenerStageCompleted" => {
@@ -102,6 +129,9 @@ impl Collector {
                     .entry((info.stage_id, info.attempt))
                     .or_default();
                 state.stage.name = info.name;
+                state.stage.parents = info.parent_ids;
+                state.stage.submitted_ms = info.submission_time;
+                state.stage.completed_ms = info.completion_time;
                 for accumulable in info.accumulables {
                     if let Some(value) = accumulable.value.unsigned() {
                         // The driver's accumulator value: cumulative, so the last one is the total.
@@ -177,7 +207,7 @@ impl Collector {
             .saturating_sub(event.info.launch_time);
         stage.tasks += 1;
         stage.task_time_ms += duration;
-        state.durations.push(duration);
+        stage.task_durations_ms.push(duration);
         let metrics = event.metrics.unwrap_or_default();
         stage.gc_time_ms += metrics.gc_time;
         stage.memory_spill_bytes += metrics.memory_spilled;
@@ -204,11 +234,18 @@ impl Collector {
         for ((id, attempt), mut state) in std::mem::take(&mut self.stages) {
             state.stage.id = id;
             state.stage.attempt = attempt;
-            if !state.durations.is_empty() {
-                state.durations.sort_unstable();
-                state.stage.max_task_ms = *state.durations.last().expect("not empty");
-                state.stage.median_task_ms = state.durations[state.durations.len() / 2];
+            if !state.stage.task_durations_ms.is_empty() {
+                let mut sorted = state.stage.task_durations_ms.clone();
+                sorted.sort_unstable();
+                state.stage.max_task_ms = *sorted.last().expect("not empty");
+                state.stage.median_task_ms = sorted[sorted.len() / 2];
             }
+            if state.stage.parents.is_empty()
+                && let Some(parents) = self.stage_parents.get(&id)
+            {
+                state.stage.parents = parents.clone();
+            }
+            state.stage.job = self.stage_job.get(&id).copied();
             stages.push(state.stage);
         }
         let mut stage_ids: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
@@ -239,6 +276,7 @@ impl Collector {
             })
             .collect();
         self.run.stages = stages;
+        self.run.jobs = std::mem::take(&mut self.jobs).into_values().collect();
         self.run
     }
 

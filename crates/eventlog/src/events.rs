@@ -19,6 +19,7 @@ pub const WANTED: &[&str] = &[
     "SparkListenerExecutorAdded",
     "SparkListenerExecutorRemoved",
     "SparkListenerJobStart",
+    "SparkListenerJobEnd",
     "SparkListenerStageCompleted",
     "SparkListenerTaskEnd",
     "SparkListenerStageExecutorMetrics",
@@ -142,8 +143,15 @@ pub struct ExecutorRemoved {
 
 #[derive(Deserialize)]
 pub struct JobStart {
+    #[serde(rename = "Job ID")]
+    pub job_id: u64,
+    #[serde(rename = "Submission Time", default)]
+    pub submission_time: Option<u64>,
     #[serde(rename = "Stage IDs", default)]
     pub stage_ids: Vec<u64>,
+    /// Every stage of the job, those it will skip included, with their parents.
+    #[serde(rename = "Stage Infos", default)]
+    pub stage_infos: Vec<StageInfo>,
     #[serde(rename = "Properties", default)]
     pub properties: Option<JobProperties>,
 }
@@ -152,6 +160,14 @@ pub struct JobStart {
 pub struct JobProperties {
     #[serde(rename = "spark.sql.execution.id")]
     pub execution_id: Option<Number>,
+}
+
+#[derive(Deserialize)]
+pub struct JobEnd {
+    #[serde(rename = "Job ID")]
+    pub job_id: u64,
+    #[serde(rename = "Completion Time", default)]
+    pub completion_time: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -168,6 +184,12 @@ pub struct StageInfo {
     pub attempt: u64,
     #[serde(rename = "Stage Name", default)]
     pub name: String,
+    #[serde(rename = "Parent IDs", default)]
+    pub parent_ids: Vec<u64>,
+    #[serde(rename = "Submission Time", default)]
+    pub submission_time: Option<u64>,
+    #[serde(rename = "Completion Time", default)]
+    pub completion_time: Option<u64>,
     #[serde(rename = "Accumulables", default)]
     pub accumulables: Vec<Accumulable>,
 }

@@ -25,10 +25,11 @@ mod plan;
 pub mod profile;
 mod reader;
 mod relation;
+pub mod replay;
 
 pub use collector::memory_bytes;
 pub use profile::{
-    Exchange, Executors, Join, JoinSide, JoinStrategy, Profile, Query, Relation, Rescan, Run, Scan,
-    Stage, Write,
+    Exchange, Executors, Job, Join, JoinSide, JoinStrategy, Profile, Query, Relation, Rescan, Run,
+    Scan, Stage, Write,
 };
 pub use reader::{LogReader, Problem};

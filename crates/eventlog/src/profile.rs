@@ -27,6 +27,18 @@ pub struct Run {
     /// SQL executions, by id.
     pub queries: Vec<Query>,
     pub stages: Vec<Stage>,
+    /// Spark jobs, by id.
+    pub jobs: Vec<Job>,
+}
+
+/// One Spark job: the stages an action (or a broadcast, a subquery...) ran.
+#[derive(Debug, Clone, Default)]
+pub struct Job {
+    pub id: u64,
+    /// Every stage of the job, the ones it skipped (their output already existed) included.
+    pub stage_ids: Vec<u64>,
+    pub submitted_ms: Option<u64>,
+    pub completed_ms: Option<u64>,
 }
 
 impl Run {
@@ -236,6 +248,14 @@ pub struct Stage {
     pub gc_time_ms: u64,
     /// Failed or killed tasks (their times are not counted above).
     pub failed_tasks: u64,
+    /// The stages whose output this one reads (the parents of the stage graph).
+    pub parents: Vec<u64>,
+    /// The job that ran this attempt.
+    pub job: Option<u64>,
+    pub submitted_ms: Option<u64>,
+    pub completed_ms: Option<u64>,
+    /// Each successful task's duration (launch to finish), in the order the tasks ended.
+    pub task_durations_ms: Vec<u64>,
 }
 
 /// A relation scanned more than once in a run, and what the scans after the first cost.

@@ -8,7 +8,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use sparkfix_eventlog::{JoinStrategy, LogReader, Problem, Relation, Run, layout};
+use sparkfix_eventlog::{JoinStrategy, LogReader, Problem, Relation, Run, layout, replay};
 
 /// The committed logs.
 fn logs() -> PathBuf {
@@ -215,6 +215,50 @@ fn measured_writes_and_partitions() {
     );
     let (run, _, _) = read("spark4/big_dimension_join");
     assert_eq!(scanned(&run, "dim_accounts"), vec![50_422_241]);
+}
+
+/// The replay of each real run on its own slots lands near the run's measured duration, and
+/// every stage that ran belongs to a job the log timed.
+#[test]
+fn replayed_runs_match_their_measured_durations() {
+    let folders = [
+        "spark4/customer_purchase_analytics",
+        "spark4/big_dimension_join",
+        "spark4/partitioned_daily",
+        "spark4/recomputed_lineage",
+        "spark4/recomputed_lineage_rolled",
+        "spark4/small_files_copy",
+        "spark35/partitioned_daily/plain",
+    ];
+    for folder in folders {
+        let (run, _, _) = read(folder);
+        let estimate = replay::on_measured_slots(&run).expect(folder);
+        assert!(
+            estimate.error().abs() < 0.10,
+            "{folder}: modelled {} ms against {} ms measured",
+            estimate.replay.total_ms(),
+            estimate.measured_ms
+        );
+        assert!(!run.jobs.is_empty(), "{folder}");
+        for stage in run.stages.iter().filter(|stage| stage.tasks > 0) {
+            assert!(
+                stage.job.is_some(),
+                "{folder}: stage {} has no job",
+                stage.id
+            );
+            assert_eq!(stage.task_durations_ms.len() as u64, stage.tasks);
+        }
+        // More slots never make the model slower, and one slot is the sum of the task times.
+        let sized = replay::at_executor_counts(&run, &[1, 2, 4]);
+        assert!(
+            sized
+                .windows(2)
+                .all(|w| w[1].1.total_ms() <= w[0].1.total_ms()),
+            "{folder}"
+        );
+        let one = replay::replay(&run, 1).unwrap();
+        assert!(one.jobs_ms >= replay::task_time_ms(&run), "{folder}");
+    }
 }
 
 #[test]

@@ -1,0 +1,350 @@
+//! What a run would have taken on another number of task slots, from its own measured task
+//! times: each job's stages are replayed on the stage graph, a stage after its parents, each of
+//! its tasks in the first slot that is free (the completion estimator of Sparklens). Time outside
+//! every job (the driver's own work, planning, Python between actions) is measured and kept as
+//! it was: more executors do not shorten it.
+//!
+//! Jobs whose measured intervals overlap (a broadcast or a subquery running beside the job that
+//! waits for it) are replayed together on the same slots; other jobs one after the other, as
+//! the driver ran them. The model ignores what changes with the slot count besides scheduling
+//! (shuffle fetch over more machines, executor start-up, memory per core), so its error on the
+//! measured slot count is part of every estimate: [`SlotsEstimate::error`].
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+
+use crate::profile::{Job, Run};
+
+/// A run's modelled duration on a number of task slots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Replay {
+    pub slots: u32,
+    /// Measured time outside every job, kept as it was.
+    pub driver_ms: u64,
+    /// The jobs' modelled wall time on `slots` slots.
+    pub jobs_ms: u64,
+}
+
+impl Replay {
+    pub fn total_ms(&self) -> u64 {
+        self.driver_ms + self.jobs_ms
+    }
+}
+
+/// The replay of a run on its own measured slots, against what the run measured.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SlotsEstimate {
+    pub replay: Replay,
+    pub measured_ms: u64,
+}
+
+impl SlotsEstimate {
+    /// The model's relative error on the measured run: `(modelled - measured) / measured`.
+    pub fn error(&self) -> f64 {
+        (self.replay.total_ms() as f64 - self.measured_ms as f64) / self.measured_ms.max(1) as f64
+    }
+}
+
+/// The task slots the run had at its peak: executors x cores per executor (a local run's
+/// driver is its one executor).
+pub fn measured_slots(run: &Run) -> Option<u32> {
+    let cores = run.executors.cores?;
+    let executors = run.executors.peak_count.max(1);
+    Some(executors * cores).filter(|&slots| slots > 0)
+}
+
+/// The run replayed on its measured slots, with its measured duration; `None` when the log
+/// lacks the run's start and end, its jobs' times or its executors' cores.
+pub fn on_measured_slots(run: &Run) -> Option<SlotsEstimate> {
+    Some(SlotsEstimate {
+        replay: replay(run, measured_slots(run)?)?,
+        measured_ms: run.duration_ms()?,
+    })
+}
+
+/// The sum of every successful task's duration: the work to share among the slots.
+pub fn task_time_ms(run: &Run) -> u64 {
+    run.stages.iter().map(|stage| stage.task_time_ms).sum()
+}
+
+/// Task time over the time the slots were there: `task time / (slots x duration)`.
+pub fn utilization(run: &Run, slots: u32, duration_ms: u64) -> f64 {
+    task_time_ms(run) as f64 / (slots.max(1) as f64 * duration_ms.max(1) as f64)
+}
+
+/// The run replayed on `slots` task slots; `None` when the log lacks the run's start and end or
+/// its jobs' submission and completion times.
+pub fn replay(run: &Run, slots: u32) -> Option<Replay> {
+    let duration = run.duration_ms()?;
+    let groups = job_groups(&run.jobs);
+    if groups.is_empty() && !run.jobs.is_empty() {
+        return None;
+    }
+    let measured_jobs: u64 = groups.iter().map(|g| g.end - g.start).sum();
+    let mut tasks: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
+    let mut parents: BTreeMap<u64, &[u64]> = BTreeMap::new();
+    let mut stage_job: BTreeMap<u64, u64> = BTreeMap::new();
+    for stage in &run.stages {
+        // Every attempt's successful tasks ran: they all take a slot.
+        tasks
+            .entry(stage.id)
+            .or_default()
+            .extend(&stage.task_durations_ms);
+        if !stage.parents.is_empty() || !parents.contains_key(&stage.id) {
+            parents.insert(stage.id, &stage.parents);
+        }
+        if let Some(job) = stage.job {
+            stage_job.insert(stage.id, job);
+        }
+    }
+    let mut jobs_ms = 0;
+    for group in &groups {
+        let stages: Vec<StageNode<'_>> = tasks
+            .iter()
+            .filter(|(id, _)| {
+                stage_job
+                    .get(id)
+                    .is_some_and(|job| group.jobs.contains(job))
+            })
+            .map(|(&id, durations)| StageNode {
+                id,
+                parents: parents.get(&id).copied().unwrap_or(&[]),
+                durations,
+            })
+            .collect();
+        jobs_ms += schedule(&stages, slots.max(1));
+    }
+    Some(Replay {
+        slots: slots.max(1),
+        driver_ms: duration.saturating_sub(measured_jobs),
+        jobs_ms,
+    })
+}
+
+/// Executor counts worth modelling around the measured peak: a quarter, a half, the peak, twice
+/// and four times it, and 1 (each at the measured cores per executor).
+pub fn candidate_executors(peak: u32) -> Vec<u32> {
+    let peak = peak.max(1);
+    let mut counts = vec![1, peak / 4, peak / 2, peak, peak * 2, peak * 4];
+    counts.retain(|&count| count >= 1);
+    counts.sort_unstable();
+    counts.dedup();
+    counts
+}
+
+/// The run replayed at each executor count (cores per executor as measured), fewest first;
+/// empty when the log cannot be replayed.
+pub fn at_executor_counts(run: &Run, counts: &[u32]) -> Vec<(u32, Replay)> {
+    let Some(cores) = run.executors.cores.filter(|&cores| cores > 0) else {
+        return Vec::new();
+    };
+    counts
+        .iter()
+        .filter_map(|&count| Some((count, replay(run, count * cores)?)))
+        .collect()
+}
+
+/// The fewest executors whose modelled duration is within `tolerance` (0.1 = 10%) of the
+/// fastest modelled one.
+pub fn smallest_within(replays: &[(u32, Replay)], tolerance: f64) -> Option<(u32, Replay)> {
+    let best = replays.iter().map(|(_, r)| r.total_ms()).min()?;
+    let bound = best as f64 * (1.0 + tolerance.max(0.0));
+    replays
+        .iter()
+        .filter(|(_, r)| r.total_ms() as f64 <= bound)
+        .min_by_key(|(count, _)| *count)
+        .copied()
+}
+
+/// One stage to replay: its parents and its tasks' durations.
+#[derive(Debug, Clone, Copy)]
+pub struct StageNode<'a> {
+    pub id: u64,
+    pub parents: &'a [u64],
+    pub durations: &'a [u64],
+}
+
+/// The wall time of a set of stages on `slots` slots: a stage starts when every parent in the
+/// set has ended (parents outside it ran before), the ready stage that became ready first goes
+/// next, and each of its tasks takes the slot that frees first, in the order the tasks ran.
+pub fn schedule(stages: &[StageNode<'_>], slots: u32) -> u64 {
+    let mut free: BinaryHeap<Reverse<u64>> = (0..slots.max(1)).map(|_| Reverse(0)).collect();
+    let mut ended: BTreeMap<u64, u64> = BTreeMap::new();
+    let mut pending: Vec<&StageNode<'_>> = stages.iter().collect();
+    let in_set = |id: &u64| stages.iter().any(|s| s.id == *id);
+    while !pending.is_empty() {
+        // The stages whose parents in the set have all ended, with the time they became ready.
+        let ready = pending
+            .iter()
+            .enumerate()
+            .filter_map(|(at, stage)| {
+                let mut ready_at = 0;
+                for parent in stage.parents.iter().filter(|p| in_set(p)) {
+                    ready_at = ready_at.max(*ended.get(parent)?);
+                }
+                Some((ready_at, stage.id, at))
+            })
+            .min();
+        // A parent that never ends here (a cycle in a damaged log): take the first stage.
+        let (ready_at, _, at) = ready.unwrap_or((0, pending[0].id, 0));
+        let stage = pending.remove(at);
+        let mut end = ready_at;
+        for &duration in stage.durations {
+            let Reverse(slot_free) = free.pop().expect("at least one slot");
+            let finish = slot_free.max(ready_at) + duration;
+            end = end.max(finish);
+            free.push(Reverse(finish));
+        }
+        ended.insert(stage.id, end);
+    }
+    ended.values().copied().max().unwrap_or(0)
+}
+
+/// Jobs whose measured intervals overlap, merged: each group is replayed on its own.
+struct JobGroup {
+    start: u64,
+    end: u64,
+    jobs: Vec<u64>,
+}
+
+fn job_groups(jobs: &[Job]) -> Vec<JobGroup> {
+    let mut timed: Vec<(u64, u64, u64)> = jobs
+        .iter()
+        .filter_map(|job| Some((job.submitted_ms?, job.completed_ms?, job.id)))
+        .collect();
+    timed.sort_unstable();
+    let mut groups: Vec<JobGroup> = Vec::new();
+    for (start, end, id) in timed {
+        match groups.last_mut() {
+            Some(group) if start < group.end => {
+                group.end = group.end.max(end);
+                group.jobs.push(id);
+            }
+            _ => groups.push(JobGroup {
+                start,
+                end: end.max(start),
+                jobs: vec![id],
+            }),
+        }
+    }
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::{Executors, Stage};
+
+    fn stage(id: u64, job: u64, parents: &[u64], durations: &[u64]) -> Stage {
+        Stage {
+            id,
+            job: Some(job),
+            parents: parents.to_vec(),
+            tasks: durations.len() as u64,
+            task_time_ms: durations.iter().sum(),
+            task_durations_ms: durations.to_vec(),
+            ..Stage::default()
+        }
+    }
+
+    fn job(id: u64, stages: &[u64], submitted: u64, completed: u64) -> Job {
+        Job {
+            id,
+            stage_ids: stages.to_vec(),
+            submitted_ms: Some(submitted),
+            completed_ms: Some(completed),
+        }
+    }
+
+    #[test]
+    fn a_stage_waits_for_its_parents_and_tasks_take_the_first_free_slot() {
+        // Two scans in parallel (4 x 10 ms and 2 x 30 ms), then a join of 3 x 20 ms.
+        let scan_a = [10, 10, 10, 10];
+        let scan_b = [30, 30];
+        let join = [20, 20, 20];
+        let graph = [
+            StageNode {
+                id: 0,
+                parents: &[],
+                durations: &scan_a,
+            },
+            StageNode {
+                id: 1,
+                parents: &[],
+                durations: &scan_b,
+            },
+            StageNode {
+                id: 2,
+                parents: &[0, 1],
+                durations: &join,
+            },
+        ];
+        // One slot: everything in a row, 160 ms.
+        assert_eq!(schedule(&graph, 1), 160);
+        // Two slots: scan A takes both slots to 20 ms, scan B runs 20..50 on both; the join
+        // starts at 50: two tasks to 70, the third to 90.
+        assert_eq!(schedule(&graph, 2), 90);
+        // Four slots: A ends at 10 on all four, B runs 10..40 on two of them (slots are taken
+        // in the order they free), the join starts at 40 and ends at 60.
+        assert_eq!(schedule(&graph, 4), 60);
+        // Enough slots for everything at once: the critical path, 30 + 20.
+        assert_eq!(schedule(&graph, 16), 50);
+    }
+
+    #[test]
+    fn driver_time_is_kept_and_overlapping_jobs_share_the_slots() {
+        let run = Run {
+            started_ms: Some(0),
+            ended_ms: Some(1_000),
+            executors: Executors {
+                peak_count: 1,
+                cores: Some(2),
+                ..Executors::default()
+            },
+            // Job 0 (0..300) and job 1 (100..250) overlap; job 2 runs 600..700.
+            jobs: vec![
+                job(0, &[0, 1], 0, 300),
+                job(1, &[2], 100, 250),
+                job(2, &[3], 600, 700),
+            ],
+            stages: vec![
+                stage(0, 0, &[], &[100, 100, 100, 100]),
+                stage(1, 0, &[0], &[50, 50]),
+                stage(2, 1, &[], &[100]),
+                stage(3, 2, &[], &[100]),
+            ],
+            ..Run::default()
+        };
+        // Measured: 300 ms of jobs in the first group, 100 in the second; 600 ms outside jobs.
+        let on_two = replay(&run, 2).unwrap();
+        assert_eq!(on_two.driver_ms, 600);
+        // Group 1 on 2 slots: stage 0 takes both slots to 200 ms; stage 2 (ready at 0) goes
+        // before stage 1 (ready at 200) and runs 200..300 on one slot, stage 1 200..250 and
+        // 250..300 on the other. Group 2: 100 ms.
+        assert_eq!(on_two.jobs_ms, 300 + 100);
+        assert_eq!(on_two.total_ms(), 1_000);
+        let estimate = on_measured_slots(&run).unwrap();
+        assert_eq!(estimate.replay, on_two);
+        assert!(estimate.error().abs() < 1e-9);
+        // On 8 slots: group 1 is 100 (stage 0 and 2 at once) + 50; group 2 is 100.
+        assert_eq!(replay(&run, 8).unwrap().jobs_ms, 250);
+        assert!((utilization(&run, 2, 1_000) - 0.35).abs() < 1e-9);
+
+        // Executors of 2 cores: 1 (the measured run), 2 and 4.
+        let sized = at_executor_counts(&run, &candidate_executors(1)[..]);
+        assert_eq!(sized.iter().map(|(n, _)| *n).collect::<Vec<_>>(), [1, 2, 4]);
+        let totals: Vec<u64> = sized.iter().map(|(_, r)| r.total_ms()).collect();
+        // 2 executors (4 slots): group 1 is 100 (stage 0) then stage 2 at 100..200 beside
+        // stage 1 at 100..150; 4 executors: 150 as on 8 slots.
+        assert_eq!(totals, [1_000, 900, 850]);
+        // Within 10% of the best (850): 900 on 2 executors.
+        assert_eq!(smallest_within(&sized, 0.1).map(|(n, _)| n), Some(2));
+        assert_eq!(smallest_within(&sized, 0.0).map(|(n, _)| n), Some(4));
+    }
+
+    #[test]
+    fn candidate_counts_around_the_peak() {
+        assert_eq!(candidate_executors(1), [1, 2, 4]);
+        assert_eq!(candidate_executors(10), [1, 2, 5, 10, 20, 40]);
+    }
+}
