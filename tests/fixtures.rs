@@ -4,7 +4,8 @@
 //!
 //! The fixtures of `tests/fixtures/<rule>/` run with that rule alone; the example jobs run with
 //! every rule. A fixture may start with `# sparkfix-test: --unsafe-fixes --target-spark 3.1` to change the
-//! settings it runs with.
+//! settings it runs with; `--profile spark4/recomputed_lineage` reads that log of
+//! `tests/eventlogs/logs/` as `--profile` does.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -37,6 +38,17 @@ fn settings_for(path: &Path, source: &str) -> Settings {
     while let Some(word) = words.next() {
         match word {
             "--unsafe-fixes" => settings.unsafe_fixes = true,
+            "--profile" => {
+                let log = words
+                    .next()
+                    .expect("a log under tests/eventlogs/logs after --profile");
+                let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("tests/eventlogs/logs")
+                    .join(log);
+                let loaded = sparkfix_cli::eventlogs::load(&[path]);
+                assert!(!loaded.failed && loaded.problems.is_empty(), "{log}");
+                settings.measurements = sparkfix_transform::Measurements::new(loaded.profile);
+            }
             "--target-spark" => {
                 let version = words.next().expect("a version after --target-spark");
                 settings.target_spark = version.parse::<SparkVersion>().expect("a valid version");

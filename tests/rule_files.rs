@@ -43,7 +43,7 @@ fn every_rule_yaml_file_is_embedded_and_documented() {
 fn every_rule_example_is_what_the_fix_does() {
     for meta in sparkfix_transform::all_metadata() {
         // The example shows this rule's fix alone (another rule may act on the result).
-        let settings = sparkfix_transform::Settings {
+        let mut settings = sparkfix_transform::Settings {
             unsafe_fixes: true,
             rules: sparkfix_transform::RuleSelection {
                 select: vec![meta.name.clone()],
@@ -51,6 +51,18 @@ fn every_rule_example_is_what_the_fix_does() {
             },
             ..Default::default()
         };
+        if let Some(log) = &meta.example.profile {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/eventlogs/logs")
+                .join(log);
+            let loaded = sparkfix_cli::eventlogs::load(&[path]);
+            assert!(
+                !loaded.failed,
+                "rules/{}.yaml: example.profile {log}",
+                meta.name
+            );
+            settings.measurements = sparkfix_transform::Measurements::new(loaded.profile);
+        }
         let outcome = sparkfix_transform::fix(&meta.example.before, &settings)
             .unwrap_or_else(|e| panic!("rules/{}.yaml: example: {e:?}", meta.name));
         assert_eq!(

@@ -4,7 +4,7 @@ mod args;
 mod color;
 mod diff;
 mod discover;
-mod eventlogs;
+pub mod eventlogs;
 mod exclude;
 mod exit;
 mod output;

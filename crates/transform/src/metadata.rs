@@ -29,6 +29,10 @@ pub const RULE_FILES: &[(&str, &str)] = &[
         "count-in-passing",
         include_str!("../../../rules/count-in-passing.yaml"),
     ),
+    (
+        "shuffle-partitions",
+        include_str!("../../../rules/shuffle-partitions.yaml"),
+    ),
 ];
 
 /// One rule's documentation and parameters, as written in its YAML file.
@@ -61,6 +65,10 @@ pub struct Parameter {
 pub struct Example {
     pub before: String,
     pub after: String,
+    /// For a rule that acts on measurements only: the event log (under `tests/eventlogs/logs/`)
+    /// the example runs with.
+    #[serde(default)]
+    pub profile: Option<String>,
 }
 
 /// A parameter's default value.

@@ -144,6 +144,47 @@ impl Measurements {
         self.profile.runs.is_empty()
     }
 
+    /// The runs of a file's own job: those whose application name is one the file gives its
+    /// session (`appName("..")`), or, when the file names none, those that read or wrote a
+    /// relation the file spells. A log of another job matches neither and changes nothing.
+    pub fn job_runs<'s>(
+        &self,
+        app_names: &[&str],
+        sources: impl IntoIterator<Item = &'s Source>,
+    ) -> Vec<&Run> {
+        if !app_names.is_empty() {
+            return self
+                .runs()
+                .filter(|(run, _)| {
+                    run.app_name
+                        .as_deref()
+                        .is_some_and(|name| app_names.contains(&name))
+                })
+                .map(|(run, used)| {
+                    used.set();
+                    run
+                })
+                .collect();
+        }
+        let sources: Vec<&Source> = sources.into_iter().collect();
+        self.runs()
+            .filter(|(run, _)| {
+                run.queries.iter().any(|query| {
+                    query
+                        .scans
+                        .iter()
+                        .map(|scan| &scan.relation)
+                        .chain(query.writes.iter().map(|write| &write.target))
+                        .any(|relation| sources.iter().any(|s| matching::matches(s, relation)))
+                })
+            })
+            .map(|(run, used)| {
+                used.set();
+                run
+            })
+            .collect()
+    }
+
     /// The measured size of the relation `source` names: the largest over every scan of it in
     /// every run.
     pub fn relation(&self, source: &Source) -> Option<RelationSize> {

@@ -229,7 +229,21 @@ pub struct ConfSetting<'t> {
     pub key: &'t str,
     /// The value as written: a string's content, or the expression's text (`False`, `200`).
     pub value: &'t str,
+    /// Where [`ConfSetting::value`] stands in the file, when it is spelled there as it is
+    /// (not when escapes in a string changed it): what an edit of the value replaces.
+    pub value_range: Option<std::ops::Range<usize>>,
+    /// The call that makes the setting (`config(..)`, `set(..)`, `sql(..)`).
     pub node: SyntaxNode<'t>,
+}
+
+/// A `SparkSession.builder ... .getOrCreate()` (or `.create()`) chain: the file builds its own
+/// session there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionBuild<'t> {
+    /// The builder expression before `.getOrCreate()`: where a `.config(..)` is appended.
+    pub builder: SyntaxNode<'t>,
+    /// The `appName(..)` of the chain, when it is a string literal.
+    pub app_name: Option<&'t str>,
 }
 
 impl ConfSetting<'_> {
@@ -252,6 +266,8 @@ pub struct SparkModel<'t> {
     pub conf: Vec<ConfSetting<'t>>,
     /// Statements that delete, move or overwrite data, in source order.
     pub side_effects: Vec<SideEffect<'t>>,
+    /// The session builders of the file, in source order.
+    pub sessions: Vec<SessionBuild<'t>>,
     /// Every read whose path or table the code spells, in source order.
     pub read_sites: Vec<ReadSite<'t>>,
 }

@@ -8,6 +8,7 @@ mod control_output_files;
 mod count_in_passing;
 mod name_pattern;
 mod partition_output_by_date;
+mod shuffle_partitions;
 
 use sparkfix_syntax::SourceFile;
 
@@ -31,6 +32,7 @@ pub static RULES: &[&dyn Rule] = &[
     &control_output_files::ControlOutputFiles,
     &partition_output_by_date::PartitionOutputByDate,
     &count_in_passing::CountInPassing,
+    &shuffle_partitions::ShufflePartitions,
 ];
 
 /// What a rule reads.

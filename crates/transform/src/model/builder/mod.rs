@@ -27,8 +27,8 @@ use super::layout::Layout;
 use super::size::{SizeFacts, Source};
 use super::spark_api::{self, Step, Ty};
 use super::{
-    Action, ConfSetting, Frame, FrameId, FrameOrigin, Join, ReadSite, Runs, ScopeId, SideEffect,
-    SparkModel, Write,
+    Action, ConfSetting, Frame, FrameId, FrameOrigin, Join, ReadSite, Runs, ScopeId, SessionBuild,
+    SideEffect, SparkModel, Write,
 };
 
 /// Expressions nested deeper than this are not followed (keeps the stack bounded on
@@ -43,6 +43,7 @@ pub(super) struct Builder<'t> {
     writes: Vec<Write<'t>>,
     conf: Vec<ConfSetting<'t>>,
     side_effects: Vec<SideEffect<'t>>,
+    sessions: Vec<SessionBuild<'t>>,
     read_sites: Vec<ReadSite<'t>>,
     scopes: Vec<Scope<'t>>,
     summaries: Vec<FunctionSummary>,
@@ -68,6 +69,7 @@ impl<'t> Builder<'t> {
             writes: Vec::new(),
             conf: Vec::new(),
             side_effects: Vec::new(),
+            sessions: Vec::new(),
             read_sites: Vec::new(),
             scopes: vec![Scope::default()],
             summaries: Vec::new(),
@@ -93,6 +95,7 @@ impl<'t> Builder<'t> {
             writes: self.writes,
             conf: self.conf,
             side_effects: self.side_effects,
+            sessions: self.sessions,
             read_sites: {
                 let mut sites = self.read_sites;
                 sites.sort_by_key(|site| site.node.start());
@@ -441,6 +444,9 @@ impl<'t> Builder<'t> {
             self.escape_if_frame(&value, false);
         }
         self.record_setting(link, &args);
+        if value.ty == Ty::SessionBuilder && matches!(link.name, "getOrCreate" | "create") {
+            self.record_session(link);
+        }
         if value.ty == Ty::Session {
             self.record_sql_side_effect(link, &args);
         }

@@ -2,7 +2,7 @@
 //! Spark settings, actions, and the statements that change stored data.
 
 use sparkfix_syntax::SyntaxNode;
-use sparkfix_syntax::views::{Argument, Call, Chain, Link};
+use sparkfix_syntax::views::{Argument, Attribute, Call, Chain, Link};
 
 use super::Builder;
 use super::value::{Value, WriterChain, argument, resolved_string, text_argument};
@@ -11,7 +11,7 @@ use crate::model::logged_value::log_lines;
 use crate::model::size::Source;
 use crate::model::spark_api::Ty;
 use crate::model::write::WriteFormat;
-use crate::model::{Action, ConfSetting, FrameId, Join, JoinSide, SideEffect, Write};
+use crate::model::{Action, ConfSetting, FrameId, Join, JoinSide, SessionBuild, SideEffect, Write};
 
 impl<'t> Builder<'t> {
     pub(super) fn record_join(&mut self, left: &Value<'t>, link: &Link<'t>, args: &[Value<'t>]) {
@@ -156,6 +156,7 @@ impl<'t> Builder<'t> {
                     self.conf.push(ConfSetting {
                         key,
                         value,
+                        value_range: range_within(call.syntax(), value),
                         node: call.syntax(),
                     });
                 }
@@ -177,15 +178,35 @@ impl<'t> Builder<'t> {
                     return;
                 };
                 if let Some((key, value)) = rest.split_once('=') {
+                    let value = value.trim().trim_end_matches(';').trim();
                     self.conf.push(ConfSetting {
                         key: key.trim(),
-                        value: value.trim().trim_end_matches(';').trim(),
+                        value,
+                        value_range: range_within(call.syntax(), value),
                         node: call.syntax(),
                     });
                 }
             }
             _ => {}
         }
+    }
+
+    /// `<builder chain>.getOrCreate()`: the file builds its own session.
+    pub(super) fn record_session(&mut self, link: &Link<'t>) {
+        let Some(builder) = link
+            .call
+            .and_then(|call| Attribute::cast(call.function().unparenthesized()))
+            .map(|attribute| attribute.object())
+        else {
+            return;
+        };
+        let app_name = Chain::of(builder)
+            .links
+            .iter()
+            .rev()
+            .filter(|link| link.name == "appName")
+            .find_map(|link| link.call?.arguments().positional(0)?.as_string_literal());
+        self.sessions.push(SessionBuild { builder, app_name });
     }
 
     pub(super) fn record_action(
@@ -296,4 +317,15 @@ fn write_format(value: Option<&Value<'_>>) -> WriteFormat {
         Some(name) => WriteFormat::Named(name),
         None => WriteFormat::Unresolved,
     }
+}
+
+/// The range in the file of `part`, a slice of `node`'s text (a string's content, a part of a SQL
+/// statement); `None` when `part` is not borrowed from that text.
+fn range_within(node: SyntaxNode<'_>, part: &str) -> Option<std::ops::Range<usize>> {
+    let text = node.text();
+    let offset = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    (offset + part.len() <= text.len()).then(|| {
+        let start = node.start() + offset;
+        start..start + part.len()
+    })
 }
