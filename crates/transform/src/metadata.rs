@@ -33,6 +33,10 @@ pub const RULE_FILES: &[(&str, &str)] = &[
         "shuffle-partitions",
         include_str!("../../../rules/shuffle-partitions.yaml"),
     ),
+    (
+        "executor-memory",
+        include_str!("../../../rules/executor-memory.yaml"),
+    ),
 ];
 
 /// One rule's documentation and parameters, as written in its YAML file.

@@ -6,6 +6,7 @@ mod broadcast_small_table;
 mod cache_reused_dataframe;
 mod control_output_files;
 mod count_in_passing;
+mod executor_memory;
 mod name_pattern;
 mod partition_output_by_date;
 mod shuffle_partitions;
@@ -33,6 +34,7 @@ pub static RULES: &[&dyn Rule] = &[
     &partition_output_by_date::PartitionOutputByDate,
     &count_in_passing::CountInPassing,
     &shuffle_partitions::ShufflePartitions,
+    &executor_memory::ExecutorMemory,
 ];
 
 /// What a rule reads.
