@@ -145,8 +145,11 @@ impl Measurements {
     }
 
     /// The runs of a file's own job: those whose application name is one the file gives its
-    /// session (`appName("..")`), or, when the file names none, those that read or wrote a
-    /// relation the file spells. A log of another job matches neither and changes nothing.
+    /// session (`appName("..")`), or, when the file names none, those that read or wrote what
+    /// the file spells: a literal path or table, or, for paths built from templates, at least
+    /// two matching templates with two literal segments or more (`f"{VOL}/customers"` matches
+    /// any folder named `customers`) and at least half of the file's relations. A log of another job matches neither and changes
+    /// nothing.
     pub fn job_runs<'s>(
         &self,
         app_names: &[&str],
@@ -166,17 +169,41 @@ impl Measurements {
                 })
                 .collect();
         }
-        let sources: Vec<&Source> = sources.into_iter().collect();
+        let mut sources: Vec<&Source> = sources.into_iter().collect();
+        sources.sort_by_key(|source| source.identifier());
+        sources.dedup();
         self.runs()
             .filter(|(run, _)| {
-                run.queries.iter().any(|query| {
-                    query
-                        .scans
-                        .iter()
-                        .map(|scan| &scan.relation)
-                        .chain(query.writes.iter().map(|write| &write.target))
-                        .any(|relation| sources.iter().any(|s| matching::matches(s, relation)))
-                })
+                let matched: Vec<&&Source> = sources
+                    .iter()
+                    .filter(|source| {
+                        run.queries.iter().any(|query| {
+                            query
+                                .scans
+                                .iter()
+                                .map(|scan| &scan.relation)
+                                .chain(query.writes.iter().map(|write| &write.target))
+                                .any(|relation| matching::matches(source, relation))
+                        })
+                    })
+                    .collect();
+                let literal = matched
+                    .iter()
+                    .any(|source| !source.identifier().contains("{}"));
+                // A template with fewer than two literal segments (`{VOL}/{name}`,
+                // `{VOL}/customers`) matches too much to tell one job from another.
+                let telling = matched
+                    .iter()
+                    .filter(|source| {
+                        source
+                            .segments()
+                            .iter()
+                            .filter(|s| !s.contains("{}"))
+                            .count()
+                            >= 2
+                    })
+                    .count();
+                literal || (telling >= 2 && 2 * matched.len() >= sources.len())
             })
             .map(|(run, used)| {
                 used.set();
@@ -391,6 +418,39 @@ mod tests {
             }],
             ..Run::default()
         }
+    }
+
+    #[test]
+    fn a_job_is_its_app_name_else_what_it_spells() {
+        let mut named = run("app-1", 5 << 20, 40);
+        named.app_name = Some("daily_sales".into());
+        let measurements = Measurements::new(Profile { runs: vec![named] });
+        let path = |p: &str| Source::Path(p.into());
+        let table = Source::Table("sales.daily".into());
+        assert_eq!(measurements.job_runs(&["daily_sales"], []).len(), 1);
+        assert!(measurements.job_runs(&["nightly"], [&table]).is_empty());
+        // No app name: a literal table or path is enough.
+        assert_eq!(measurements.job_runs(&[], [&table]).len(), 1);
+        assert_eq!(
+            measurements
+                .job_runs(&[], [&path("s3://lake/dim/products/")])
+                .len(),
+            1
+        );
+        // Templates that say little match any job: `{}/{}` matches every path, `{}/products`
+        // every folder of that name.
+        let anything = path("{}/{}");
+        let products = path("{}/products");
+        assert!(
+            measurements
+                .job_runs(&[], [&anything, &products])
+                .is_empty()
+        );
+        // Two templates with two literal segments each, half of the file's relations.
+        let dim = path("{}/dim/products");
+        let daily = path("{}/lake/dim/products/");
+        let other = path("s3://elsewhere/{}/raw/x");
+        assert_eq!(measurements.job_runs(&[], [&dim, &daily, &other]).len(), 1);
     }
 
     #[test]
