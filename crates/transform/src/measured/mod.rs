@@ -148,8 +148,8 @@ impl Measurements {
     /// session (`appName("..")`), or, when the file names none, those that read or wrote what
     /// the file spells: a literal path or table, or, for paths built from templates, at least
     /// two matching templates with two literal segments or more (`f"{VOL}/customers"` matches
-    /// any folder named `customers`) and at least half of the file's relations. A log of another job matches neither and changes
-    /// nothing.
+    /// any folder named `customers`) and at least half of the file's relations. A log of
+    /// another job matches neither and changes nothing.
     pub fn job_runs<'s>(
         &self,
         app_names: &[&str],

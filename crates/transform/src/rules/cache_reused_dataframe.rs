@@ -6,7 +6,7 @@ use sparkfix_syntax::SyntaxNode;
 use sparkfix_syntax::views::Block;
 
 use super::adaptive::{Adaptive, shuffle_partitions};
-use super::control_output_files::ControlOutputFiles;
+use super::control_output_files::{ControlOutputFiles, Measured};
 use super::count_in_passing::{CountInPassing, OBSERVATION};
 use super::{Rule, RuleContext};
 use crate::diagnostic::{Diagnostic, Evidence};
@@ -331,29 +331,15 @@ impl CacheReusedDataframe {
             .and_then(|target| ctx.settings.measurements.write(target))
         {
             Some(size) => {
-                // The file sizes are control-output-files' parameters: one notion of a small
-                // file for every rule.
-                let files_rule = ControlOutputFiles;
-                let bytes_parameter = |name: &str, default: i64| {
-                    ctx.parameter(&files_rule, name)
-                        .as_integer()
-                        .unwrap_or(default)
-                        .max(1) as u64
-                };
+                // control-output-files' notion of a small file and of the count a write needs.
+                let measured = Measured::of(&ControlOutputFiles, ctx, size);
                 let frozen = partitions.parse::<u64>().unwrap_or(200).max(1);
-                if size.bytes / frozen >= bytes_parameter("small_file_bytes", 32 << 20) {
+                if measured.size.bytes / frozen >= measured.small_file_bytes {
                     return None;
                 }
-                let target = bytes_parameter("target_file_bytes", 256 << 20);
-                let files = size.bytes.div_ceil(target).max(1);
                 Some(Coalesce {
-                    call: format!(".coalesce({files})"),
-                    method: format!(
-                        "{} written / {} per file, {}",
-                        human_bytes(size.bytes),
-                        human_bytes(target),
-                        size.evidence
-                    ),
+                    call: format!(".coalesce({})", measured.files),
+                    method: format!("{}, {}", measured.method, measured.size.evidence),
                 })
             }
             None => None,

@@ -223,17 +223,21 @@ impl Rule for ControlOutputFiles {
 }
 
 /// A write the logs measured, and the file count its bytes call for.
-struct Measured {
-    size: WriteSize,
+pub(super) struct Measured {
+    pub(super) size: WriteSize,
     /// `ceil(bytes / target_file_bytes)`, at least 1.
-    files: u64,
+    pub(super) files: u64,
     /// How [`Measured::files`] was computed, for the message.
-    method: String,
-    small_file_bytes: u64,
+    pub(super) method: String,
+    pub(super) small_file_bytes: u64,
 }
 
 impl Measured {
-    fn of(rule: &ControlOutputFiles, ctx: &RuleContext<'_, '_>, size: WriteSize) -> Measured {
+    pub(super) fn of(
+        rule: &ControlOutputFiles,
+        ctx: &RuleContext<'_, '_>,
+        size: WriteSize,
+    ) -> Measured {
         let integer = |name: &str, default: i64| {
             ctx.parameter(rule, name)
                 .as_integer()

@@ -28,19 +28,11 @@ impl Rule for ExecutorMemory {
     }
 
     fn check(&self, ctx: &RuleContext<'_, '_>, out: &mut Vec<Diagnostic>) {
-        let measurements = &ctx.settings.measurements;
-        if measurements.is_empty() {
+        if ctx.settings.measurements.is_empty() {
             return;
         }
         let model = ctx.model;
-        let app_names: Vec<&str> = model.sessions.iter().filter_map(|s| s.app_name).collect();
-        let sources = model.read_sites.iter().map(|site| &site.source).chain(
-            model
-                .writes
-                .iter()
-                .filter_map(|w| w.target_pattern.as_ref()),
-        );
-        let runs = measurements.job_runs(&app_names, sources);
+        let runs = ctx.job_runs();
         let Some((run, need)) = runs
             .iter()
             .filter_map(|run| Some((*run, self.need(ctx, run)?)))

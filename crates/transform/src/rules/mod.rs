@@ -81,6 +81,21 @@ impl RuleContext<'_, '_> {
         }
     }
 
+    /// The runs of the event logs (`--profile`) that are this file's own job: matched by the
+    /// `appName` its session builders give, else by the paths and tables it reads and writes
+    /// (`Measurements::job_runs`).
+    pub fn job_runs(&self) -> Vec<&sparkfix_eventlog::Run> {
+        let model = self.model;
+        let app_names: Vec<&str> = model.sessions.iter().filter_map(|s| s.app_name).collect();
+        let sources = model.read_sites.iter().map(|site| &site.source).chain(
+            model
+                .writes
+                .iter()
+                .filter_map(|w| w.target_pattern.as_ref()),
+        );
+        self.settings.measurements.job_runs(&app_names, sources)
+    }
+
     /// The value of `rule`'s parameter `name`.
     pub fn parameter(&self, rule: &dyn Rule, name: &str) -> &'static ParameterValue {
         metadata_of(rule).parameter(name)

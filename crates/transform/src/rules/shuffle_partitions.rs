@@ -11,6 +11,7 @@ use crate::diagnostic::{Diagnostic, Evidence};
 use crate::edit::Edit;
 use crate::edits::append_method_call;
 use crate::model::ConfSetting;
+use crate::settings::SparkVersion;
 use crate::units::human_bytes;
 
 pub struct ShufflePartitions;
@@ -27,19 +28,11 @@ impl Rule for ShufflePartitions {
     }
 
     fn check(&self, ctx: &RuleContext<'_, '_>, out: &mut Vec<Diagnostic>) {
-        let measurements = &ctx.settings.measurements;
-        if measurements.is_empty() {
+        if ctx.settings.measurements.is_empty() {
             return;
         }
         let model = ctx.model;
-        let app_names: Vec<&str> = model.sessions.iter().filter_map(|s| s.app_name).collect();
-        let sources = model.read_sites.iter().map(|site| &site.source).chain(
-            model
-                .writes
-                .iter()
-                .filter_map(|w| w.target_pattern.as_ref()),
-        );
-        let runs = measurements.job_runs(&app_names, sources);
+        let runs = ctx.job_runs();
         // The run whose largest shuffle was largest: the partitions must fit that one.
         let Some((run, recommended)) = runs
             .iter()
@@ -204,10 +197,7 @@ fn adaptive_in(ctx: &RuleContext<'_, '_>, run: &Run) -> bool {
         None => run
             .spark_version
             .as_deref()
-            .and_then(|v| {
-                let mut parts = v.split('.').map(|p| p.parse::<u32>().ok());
-                Some((parts.next()??, parts.next()??))
-            })
-            .is_none_or(|version| version >= (3, 2)),
+            .and_then(|v| v.parse::<SparkVersion>().ok())
+            .is_none_or(|version| version >= SparkVersion::new(3, 2)),
     }
 }
