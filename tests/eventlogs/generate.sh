@@ -140,6 +140,10 @@ run "$SPARK4_VENV" spark4-rolled "$JOBS/recomputed_lineage.py" \
     --conf spark.eventLog.rolling.maxFileSize=10m \
     --conf spark.sql.shuffle.partitions=1000 --conf spark.sql.adaptive.enabled=false
 keep spark4-rolled spark4/recomputed_lineage_rolled
+# A groupBy on the unique key of the fact table: the partial (pre-shuffle) aggregation
+# outputs as many rows as it reads (3,000,000), so it reduces nothing.
+run "$SPARK4_VENV" spark4-dedupe "$JOBS/dedupe_transactions.py"
+keep spark4-dedupe spark4/dedupe_transactions
 
 # --- PySpark 3.5: single files local-<digits>[.codec] --------------------------------------
 CPA="$JOBS/customer_purchase_analytics.py"

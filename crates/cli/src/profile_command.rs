@@ -225,6 +225,34 @@ fn push_run(out: &mut String, run: &Run, code: Option<&[Spelled]>) {
         ]);
     }
     rescans.push(out, "relations scanned more than once");
+
+    let mut aggregates = Table::new([
+        "query",
+        "operator",
+        "keys",
+        "rows in",
+        "rows out",
+        "out/in",
+        "build time",
+        "spill",
+    ]);
+    for query in &run.queries {
+        for aggregate in &query.partial_aggregates {
+            aggregates.row([
+                query.id.to_string(),
+                aggregate.operator.clone(),
+                aggregate.keys.join(", "),
+                count(aggregate.input_rows),
+                count(aggregate.output_rows),
+                aggregate
+                    .output_ratio()
+                    .map_or("-".to_string(), |ratio| format!("{:.0}%", ratio * 100.0)),
+                aggregate.build_time_ms.map_or("-".to_string(), seconds),
+                bytes(aggregate.spill_bytes),
+            ]);
+        }
+    }
+    aggregates.push(out, "partial aggregations (before a shuffle)");
     push_cluster_sizes(out, run);
     out.push('\n');
 }

@@ -257,7 +257,7 @@ impl Collector {
         self.run.queries = queries
             .into_iter()
             .map(|(id, state)| {
-                let (scans, joins, writes, exchanges) = state.plan.measure(&self, &mut seen);
+                let measured = state.plan.measure(&self, &mut seen);
                 let mut stage_ids = stage_ids.remove(&id).unwrap_or_default();
                 stage_ids.sort_unstable();
                 Query {
@@ -267,10 +267,11 @@ impl Collector {
                     started_ms: state.started_ms,
                     ended_ms: state.ended_ms,
                     modified_configs: state.modified_configs,
-                    scans,
-                    joins,
-                    writes,
-                    exchanges,
+                    scans: measured.scans,
+                    joins: measured.joins,
+                    writes: measured.writes,
+                    exchanges: measured.exchanges,
+                    partial_aggregates: measured.partial_aggregates,
                     stage_ids,
                 }
             })

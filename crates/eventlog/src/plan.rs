@@ -1,4 +1,5 @@
-//! The parts of a SQL execution's plan that sparkfix measures (scans, joins, writes, exchanges),
+//! The parts of a SQL execution's plan that sparkfix measures (scans, joins, writes, exchanges,
+//! partial aggregations),
 //! kept as accumulator ids while the log is read and turned into figures at its end
 //! ([`PlanSummary::measure`]), when every stage and driver update has been seen.
 //!
@@ -13,7 +14,9 @@
 use std::collections::HashSet;
 
 use crate::events::PlanNode;
-use crate::profile::{Exchange, Join, JoinSide, JoinStrategy, Relation, Scan, Write};
+use crate::profile::{
+    Exchange, Join, JoinSide, JoinStrategy, PartialAggregate, Relation, Scan, Write,
+};
 use crate::relation;
 
 /// A plan reduced to what sparkfix measures.
@@ -25,6 +28,17 @@ pub struct PlanSummary {
     joins: Vec<JoinIds>,
     writes: Vec<WriteIds>,
     exchanges: Vec<ExchangeIds>,
+    aggregates: Vec<AggregateIds>,
+}
+
+/// What a plan measured, resolved to figures.
+#[derive(Debug, Default)]
+pub struct Measured {
+    pub scans: Vec<Scan>,
+    pub joins: Vec<Join>,
+    pub writes: Vec<Write>,
+    pub exchanges: Vec<Exchange>,
+    pub partial_aggregates: Vec<PartialAggregate>,
 }
 
 #[derive(Debug)]
@@ -78,6 +92,19 @@ struct ExchangeIds {
     shuffle_bytes_written: Option<u64>,
 }
 
+/// A partial (pre-shuffle) aggregation with grouping keys: an aggregate right below a shuffle.
+#[derive(Debug)]
+struct AggregateIds {
+    /// The node's first accumulator: the same node in another query's plan has it too.
+    key: Option<u64>,
+    operator: String,
+    keys: Vec<String>,
+    input_rows: Option<u64>,
+    output_rows: Option<u64>,
+    build_time: Option<u64>,
+    spill: Option<u64>,
+}
+
 /// Where a measured value comes from: the accumulator values and the stages that updated them.
 pub trait Accumulators {
     fn value(&self, id: u64) -> Option<u64>;
@@ -87,13 +114,14 @@ pub trait Accumulators {
 impl PlanSummary {
     pub fn of(root: &PlanNode) -> PlanSummary {
         let mut summary = PlanSummary::default();
-        summary.visit(root, None);
+        summary.visit(root, None, false);
         summary
     }
 
     /// `exchange_above`: the `data size` accumulator of the exchange above `node` with only
-    /// row-wise operators between.
-    fn visit(&mut self, node: &PlanNode, exchange_above: Option<u64>) {
+    /// row-wise operators between; `shuffle_above`: whether a shuffle exchange is above `node`
+    /// with only such operators between.
+    fn visit(&mut self, node: &PlanNode, exchange_above: Option<u64>, shuffle_above: bool) {
         let name = node.node_name.as_str();
         if name == "InMemoryTableScan" {
             self.cache_reads += 1;
@@ -131,6 +159,21 @@ impl PlanSummary {
                 partitions: node.metric("number of dynamic part"),
             });
         }
+        if shuffle_above
+            && is_partial_aggregate(node)
+            && let Some(keys) = grouping_keys(&node.simple_string)
+            && !keys.is_empty()
+        {
+            self.aggregates.push(AggregateIds {
+                key: key(node),
+                operator: name.to_string(),
+                keys,
+                input_rows: input_rows(node),
+                output_rows: node.metric("number of output rows"),
+                build_time: node.metric("time in aggregation build"),
+                spill: node.metric("spill size"),
+            });
+        }
         let exchange = is_exchange(name);
         if exchange {
             self.exchanges.push(ExchangeIds {
@@ -147,18 +190,15 @@ impl PlanSummary {
         } else {
             None
         };
+        let shuffle_below = name == "Exchange" || (shuffle_above && passes_rows_through(name));
         for child in &node.children {
-            self.visit(child, below);
+            self.visit(child, below, shuffle_below);
         }
     }
 
     /// The figures of this plan, from the accumulator values of the whole log. Nodes whose key
     /// is in `seen` (measured in an earlier query) are left out; the others' keys are added.
-    pub fn measure(
-        &self,
-        accumulators: &impl Accumulators,
-        seen: &mut HashSet<u64>,
-    ) -> (Vec<Scan>, Vec<Join>, Vec<Write>, Vec<Exchange>) {
+    pub fn measure(&self, accumulators: &impl Accumulators, seen: &mut HashSet<u64>) -> Measured {
         let value = |id: Option<u64>| id.and_then(|id| accumulators.value(id));
         let before = seen.clone();
         let mut new = |key: Option<u64>| match key {
@@ -231,7 +271,30 @@ impl PlanSummary {
                 shuffle_bytes_written: value(exchange.shuffle_bytes_written),
             })
             .collect();
-        (scans, joins, writes, exchanges)
+        let partial_aggregates = self
+            .aggregates
+            .iter()
+            .filter(|aggregate| new(aggregate.key))
+            .map(|aggregate| PartialAggregate {
+                operator: aggregate.operator.clone(),
+                keys: aggregate.keys.clone(),
+                input_rows: value(aggregate.input_rows),
+                output_rows: value(aggregate.output_rows),
+                build_time_ms: value(aggregate.build_time),
+                spill_bytes: value(aggregate.spill),
+                stage_ids: aggregate
+                    .output_rows
+                    .map(|id| accumulators.stages(id))
+                    .unwrap_or_default(),
+            })
+            .collect();
+        Measured {
+            scans,
+            joins,
+            writes,
+            exchanges,
+            partial_aggregates,
+        }
     }
 }
 
@@ -269,6 +332,114 @@ fn collect_scans(node: &PlanNode, side: &mut SideIds) {
 /// A node's key: its first accumulator.
 fn key(node: &PlanNode) -> Option<u64> {
     node.metrics.first().map(|metric| metric.accumulator_id)
+}
+
+/// Whether `node` is the partial phase of an aggregation: its functions are `partial_` ones, or
+/// it has none (a `distinct` or a group-by-only aggregate) and its input is not a shuffle (the
+/// final phase of those reads one).
+fn is_partial_aggregate(node: &PlanNode) -> bool {
+    if !matches!(
+        node.node_name.as_str(),
+        "HashAggregate" | "ObjectHashAggregate" | "SortAggregate"
+    ) {
+        return false;
+    }
+    let text = &node.simple_string;
+    text.contains("partial_") || (text.contains("functions=[]") && !reads_shuffle(node))
+}
+
+/// Whether the input of `node` is a shuffle, with only row-wise operators between.
+fn reads_shuffle(node: &PlanNode) -> bool {
+    let mut node = node;
+    loop {
+        let Some(child) = node.children.first() else {
+            return false;
+        };
+        if is_exchange(&child.node_name) || child.node_name == "ShuffleQueryStage" {
+            return true;
+        }
+        if !passes_rows_through(&child.node_name) || node.children.len() != 1 {
+            return false;
+        }
+        node = child;
+    }
+}
+
+/// The grouping keys of an aggregate's description (`HashAggregate(keys=[a#1, b#2],
+/// functions=[..])`, `SortAggregate(key=[a#1], ..)`), without their expression ids; `None`
+/// when it names none.
+fn grouping_keys(simple_string: &str) -> Option<Vec<String>> {
+    let start = ["keys=[", "key=["]
+        .iter()
+        .find_map(|open| Some(simple_string.find(open)? + open.len()))?;
+    let rest = &simple_string[start..];
+    let mut depth = 0usize;
+    let mut end = None;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '[' | '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ']' if depth == 0 => {
+                end = Some(i);
+                break;
+            }
+            ']' => depth -= 1,
+            _ => {}
+        }
+    }
+    let inner = &rest[..end?];
+    let mut keys = Vec::new();
+    let mut depth = 0usize;
+    let mut current = String::new();
+    for c in inner.chars() {
+        match c {
+            '[' | '(' => depth += 1,
+            ']' | ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if c == ',' && depth == 0 {
+            keys.push(std::mem::take(&mut current));
+        } else {
+            current.push(c);
+        }
+    }
+    if !current.trim().is_empty() {
+        keys.push(current);
+    }
+    Some(
+        keys.iter()
+            .map(|key| {
+                let key = key.trim();
+                key.rsplit_once('#')
+                    .filter(|(_, id)| {
+                        let id = id.strip_suffix('L').unwrap_or(id);
+                        !id.is_empty() && id.chars().all(|c| c.is_ascii_digit())
+                    })
+                    .map_or(key, |(name, _)| name)
+                    .to_string()
+            })
+            .collect(),
+    )
+}
+
+/// The rows an operator with one input consumed: the `number of output rows` of the first node
+/// down its input that counts them, with only row-wise operators that do not count between.
+fn input_rows(node: &PlanNode) -> Option<u64> {
+    let mut child = match node.children.as_slice() {
+        [only] => only,
+        _ => return None,
+    };
+    loop {
+        if let Some(id) = child.metric("number of output rows") {
+            return Some(id);
+        }
+        let row_wise = (passes_rows_through(&child.node_name) && child.node_name != "Filter")
+            || child.node_name == "Sort";
+        match child.children.as_slice() {
+            [only] if row_wise => child = only,
+            _ => return None,
+        }
+    }
 }
 
 fn is_exchange(name: &str) -> bool {
@@ -310,4 +481,33 @@ fn join_type(simple_string: &str) -> Option<String> {
         .map(|word| word.split('(').next().unwrap_or(word))
         .find(|word| TYPES.contains(word))
         .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grouping_keys;
+
+    #[test]
+    fn grouping_keys_lose_their_expression_ids() {
+        let keys = |text: &str| grouping_keys(text).map(|keys| keys.join(" | "));
+        assert_eq!(
+            keys(
+                "HashAggregate(keys=[customer_id#2, product_category#16], functions=[partial_sum(amount#3)])"
+            ),
+            Some("customer_id | product_category".into())
+        );
+        assert_eq!(
+            keys("SortAggregate(key=[transaction_id#0L], functions=[partial_max(amount#3)])"),
+            Some("transaction_id".into())
+        );
+        assert_eq!(
+            keys("HashAggregate(keys=[(id#0L % 10)#5L, substr(s#1, 1, 2)#6], functions=[])"),
+            Some("(id#0L % 10) | substr(s#1, 1, 2)".into())
+        );
+        assert_eq!(
+            keys("HashAggregate(keys=[], functions=[count(1)])"),
+            Some(String::new())
+        );
+        assert_eq!(keys("Project [a#1]"), None);
+    }
 }

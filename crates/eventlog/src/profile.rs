@@ -93,6 +93,8 @@ pub struct Query {
     pub joins: Vec<Join>,
     pub writes: Vec<Write>,
     pub exchanges: Vec<Exchange>,
+    /// Partial (pre-shuffle) aggregations with grouping keys.
+    pub partial_aggregates: Vec<PartialAggregate>,
     /// Reads of cached data (`InMemoryTableScan` nodes) in the final plan.
     pub cache_reads: usize,
     /// The stages of this query's jobs.
@@ -224,6 +226,32 @@ pub struct Exchange {
     pub bytes: Option<u64>,
     /// Bytes written to shuffle files (shuffles only).
     pub shuffle_bytes_written: Option<u64>,
+}
+
+/// A partial aggregation: the map side of a grouped aggregation, which combines the rows of each
+/// task by key before the shuffle. When the keys are nearly unique it reduces nothing.
+#[derive(Debug, Clone)]
+pub struct PartialAggregate {
+    /// `HashAggregate`, `ObjectHashAggregate` or `SortAggregate`.
+    pub operator: String,
+    /// The grouping keys as the plan printed them, without expression ids.
+    pub keys: Vec<String>,
+    /// The rows it consumed (the `number of output rows` of the operator below).
+    pub input_rows: Option<u64>,
+    pub output_rows: Option<u64>,
+    /// `time in aggregation build`, summed over tasks.
+    pub build_time_ms: Option<u64>,
+    pub spill_bytes: Option<u64>,
+    /// The stages that ran it.
+    pub stage_ids: Vec<u64>,
+}
+
+impl PartialAggregate {
+    /// Output rows over input rows: near 1 when the groups are nearly unique.
+    pub fn output_ratio(&self) -> Option<f64> {
+        let input = self.input_rows.filter(|&rows| rows > 0)?;
+        Some(self.output_rows? as f64 / input as f64)
+    }
 }
 
 /// One attempt of one stage.

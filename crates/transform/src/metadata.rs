@@ -37,6 +37,10 @@ pub const RULE_FILES: &[(&str, &str)] = &[
         "executor-memory",
         include_str!("../../../rules/executor-memory.yaml"),
     ),
+    (
+        "bypass-partial-aggregation",
+        include_str!("../../../rules/bypass-partial-aggregation.yaml"),
+    ),
 ];
 
 /// One rule's documentation and parameters, as written in its YAML file.

@@ -3,12 +3,14 @@
 
 mod adaptive;
 mod broadcast_small_table;
+mod bypass_partial_aggregation;
 mod cache_reused_dataframe;
 mod control_output_files;
 mod count_in_passing;
 mod executor_memory;
 mod name_pattern;
 mod partition_output_by_date;
+mod session_setting;
 mod shuffle_partitions;
 
 use sparkfix_syntax::SourceFile;
@@ -35,6 +37,7 @@ pub static RULES: &[&dyn Rule] = &[
     &count_in_passing::CountInPassing,
     &shuffle_partitions::ShufflePartitions,
     &executor_memory::ExecutorMemory,
+    &bypass_partial_aggregation::BypassPartialAggregation,
 ];
 
 /// What a rule reads.

@@ -6,11 +6,9 @@
 
 use sparkfix_eventlog::{Run, Stage, replay};
 
+use super::session_setting::{SettingEdit, set_sql_setting, settings_of};
 use super::{Rule, RuleContext};
 use crate::diagnostic::{Diagnostic, Evidence};
-use crate::edit::Edit;
-use crate::edits::append_method_call;
-use crate::model::ConfSetting;
 use crate::settings::SparkVersion;
 use crate::units::human_bytes;
 
@@ -31,7 +29,6 @@ impl Rule for ShufflePartitions {
         if ctx.settings.measurements.is_empty() {
             return;
         }
-        let model = ctx.model;
         let runs = ctx.job_runs();
         // The run whose largest shuffle was largest: the partitions must fit that one.
         let Some((run, recommended)) = runs
@@ -41,11 +38,7 @@ impl Rule for ShufflePartitions {
         else {
             return;
         };
-        let settings: Vec<&ConfSetting<'_>> = model
-            .conf
-            .iter()
-            .filter(|setting| setting.key == KEY)
-            .collect();
+        let settings = settings_of(ctx, KEY);
         let current = settings
             .last()
             .and_then(|setting| setting.value.trim().parse::<u64>().ok())
@@ -70,7 +63,11 @@ impl Rule for ShufflePartitions {
         } else {
             String::new()
         };
-        let (range, edits, place) = self.fix(ctx, &settings, n);
+        let SettingEdit {
+            range,
+            edits,
+            place,
+        } = set_sql_setting(ctx, KEY, &n.to_string());
         let message = format!(
             "Set `{KEY}` to {n} (now {current}){place}: {}{aqe}",
             recommended.method
@@ -138,50 +135,6 @@ impl ShufflePartitions {
                 read = human_bytes(largest.shuffle_read_bytes),
             ),
         })
-    }
-
-    /// Where the finding points, its edits and where the value goes: each setting of the key
-    /// in the code gets the new value; else a `.config(..)` on the file's own session builder;
-    /// else no fix (the session is built elsewhere: a notebook, a Glue job).
-    fn fix(
-        &self,
-        ctx: &RuleContext<'_, '_>,
-        settings: &[&ConfSetting<'_>],
-        n: u64,
-    ) -> (std::ops::Range<usize>, Vec<Edit>, &'static str) {
-        if let Some(first) = settings.first() {
-            let edits: Vec<Edit> = settings
-                .iter()
-                .filter_map(|setting| setting.value_range.clone())
-                .map(|range| Edit::replace(range, n.to_string()))
-                .collect();
-            let edits = if edits.len() == settings.len() {
-                edits
-            } else {
-                Vec::new()
-            };
-            return (first.node.range(), edits, "");
-        }
-        if let Some(session) = ctx.model.sessions.first() {
-            let text = session.builder.text();
-            let quote = if text.contains('\'') && !text.contains('"') {
-                '\''
-            } else {
-                '"'
-            };
-            let call = format!(".config({quote}{KEY}{quote}, {quote}{n}{quote})");
-            return (
-                session.builder.range(),
-                append_method_call(ctx.file, session.builder, &call),
-                " in the session builder",
-            );
-        }
-        let at = ctx
-            .model
-            .read_sites
-            .first()
-            .map_or(0..0, |site| site.node.range());
-        (at, Vec::new(), " where the job's session is configured")
     }
 }
 
