@@ -108,6 +108,138 @@ pub fn parse_profile() -> Result<ProfileInvocation, clap::Error> {
     })
 }
 
+/// `sparkfix report`: an optimization report of one run of a job, from its event log.
+///
+/// Checks the job's files (PATHS, default the current folder) with the log's measurements and
+/// writes, in the shape of a consultant's analysis: the measured duration and cost, the findings
+/// ordered by the time their fixes save (modelled by replaying the run's measured tasks), the
+/// cluster size and cost, an implementation plan and what to monitor.
+#[derive(Debug, Parser)]
+#[command(name = "sparkfix report")]
+struct ReportArgs {
+    /// The job's files or folders (default: the current folder).
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+
+    /// The event log of one run of the job (a file, a Spark 4 `eventlog_v2_<app>` folder).
+    #[arg(long, value_name = "LOG", required = true)]
+    profile: Vec<PathBuf>,
+
+    /// markdown, json (the same content, for tools) or html (one self-contained page).
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = ReportFormat::Markdown)]
+    format: ReportFormat,
+
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Price per AWS Glue DPU-hour (1 DPU = 4 vCPU and 16 GB; the default pricing: 0.44).
+    #[arg(long, value_name = "PRICE", group = "pricing")]
+    price_per_dpu_hour: Option<f64>,
+
+    /// Price per core-hour, instead of per DPU-hour.
+    #[arg(long, value_name = "PRICE", group = "pricing")]
+    price_per_core_hour: Option<f64>,
+
+    /// Price per instance-hour (one executor per instance), instead of per DPU-hour.
+    #[arg(long, value_name = "PRICE", group = "pricing")]
+    price_per_instance_hour: Option<f64>,
+
+    /// Runs per month, for the monthly and yearly savings.
+    #[arg(long, value_name = "N", default_value_t = 30.0)]
+    runs_per_month: f64,
+
+    /// Right-sizing: recommend the fewest executors whose modelled duration is within this many
+    /// percent of the fastest.
+    #[arg(long, value_name = "PERCENT", default_value_t = 10.0)]
+    tolerance: f64,
+
+    /// Also include the fixes that need --unsafe-fixes in what the checks run (as with check).
+    #[arg(long)]
+    unsafe_fixes: bool,
+
+    /// The Spark version the job runs on, as MAJOR.MINOR.
+    #[arg(
+        long,
+        value_name = "X.Y",
+        default_value_t = SparkVersion::DEFAULT,
+        value_parser = SparkVersion::from_str,
+    )]
+    target_spark: SparkVersion,
+}
+
+/// The formats of `sparkfix report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Json,
+    Html,
+}
+
+/// `sparkfix report`'s checked arguments.
+#[derive(Debug, Clone)]
+pub struct ReportInvocation {
+    pub paths: Vec<PathBuf>,
+    pub profiles: Vec<PathBuf>,
+    pub format: ReportFormat,
+    pub output: Option<PathBuf>,
+    pub pricing: sparkfix_report::Pricing,
+    pub runs_per_month: f64,
+    /// A fraction: 0.1 for 10%.
+    pub tolerance: f64,
+    pub settings: Settings,
+}
+
+/// Parses `sparkfix report ...` (the process arguments, `report` second).
+pub fn parse_report() -> Result<ReportInvocation, clap::Error> {
+    let args = ReportArgs::try_parse_from(std::env::args_os().skip(1))?;
+    let invalid =
+        |message: &str| ReportArgs::command().error(ErrorKind::InvalidValue, message.to_string());
+    let price = |value: f64| {
+        if value.is_finite() && value >= 0.0 {
+            Ok(value)
+        } else {
+            Err(invalid("a price must be a number of 0 or more"))
+        }
+    };
+    use sparkfix_report::Pricing;
+    let pricing = match (
+        args.price_per_dpu_hour,
+        args.price_per_core_hour,
+        args.price_per_instance_hour,
+    ) {
+        (_, Some(p), _) => Pricing::CoreHour { price: price(p)? },
+        (_, _, Some(p)) => Pricing::InstanceHour { price: price(p)? },
+        (Some(p), _, _) => Pricing::DpuHour { price: price(p)? },
+        _ => Pricing::default(),
+    };
+    if !(args.runs_per_month.is_finite() && args.runs_per_month >= 0.0) {
+        return Err(invalid("--runs-per-month must be a number of 0 or more"));
+    }
+    if !(args.tolerance.is_finite() && args.tolerance >= 0.0) {
+        return Err(invalid("--tolerance must be a percentage of 0 or more"));
+    }
+    let settings = Settings {
+        unsafe_fixes: args.unsafe_fixes,
+        target_spark: args.target_spark,
+        ..Settings::default()
+    };
+    Ok(ReportInvocation {
+        paths: if args.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            args.paths
+        },
+        profiles: args.profile,
+        format: args.format,
+        output: args.output,
+        pricing,
+        runs_per_month: args.runs_per_month,
+        tolerance: args.tolerance / 100.0,
+        settings,
+    })
+}
+
 /// What a run does with each file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

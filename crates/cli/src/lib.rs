@@ -12,6 +12,7 @@ mod paths;
 mod process;
 mod profile_command;
 mod report;
+mod report_command;
 mod run;
 mod stdin;
 mod tally;
@@ -37,6 +38,15 @@ pub fn main() -> ExitCode {
     {
         return match args::parse_profile() {
             Ok(invocation) => profile_command::run(&invocation),
+            Err(error) => exit::of_usage(&error),
+        };
+    }
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|first| first == "report")
+    {
+        return match args::parse_report() {
+            Ok(invocation) => report_command::run(&invocation),
             Err(error) => exit::of_usage(&error),
         };
     }

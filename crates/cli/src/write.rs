@@ -33,6 +33,26 @@ pub fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
     Ok(())
 }
 
+/// Writes `contents` to `path`, a new file or one to replace, never leaving it half-written: a
+/// temporary file in the same folder renamed over it.
+pub fn write_new(path: &Path, contents: &str) -> io::Result<()> {
+    if fs::symlink_metadata(path).is_ok() {
+        return write_atomically(path, contents);
+    }
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".sparkfix-")
+        .suffix(".tmp")
+        .tempfile_in(folder)?;
+    temporary.write_all(contents.as_bytes())?;
+    temporary.as_file().sync_all()?;
+    temporary.persist(path).map_err(|error| error.error)?;
+    Ok(())
+}
+
 fn resolve_link(path: &Path) -> io::Result<PathBuf> {
     if fs::symlink_metadata(path)?.file_type().is_symlink() {
         fs::canonicalize(path)

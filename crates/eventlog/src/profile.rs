@@ -296,6 +296,8 @@ pub struct Rescan {
     /// Task time of the stages that ran every scan but the first (whole stages: the scan's own
     /// share of its stage is not in the log).
     pub extra_task_ms: u64,
+    /// The stages that ran every scan but the first.
+    pub extra_stage_ids: Vec<u64>,
 }
 
 impl Run {
@@ -308,16 +310,25 @@ impl Run {
         let mut rescans: Vec<Rescan> = by_relation
             .into_iter()
             .filter(|(_, scans)| scans.len() > 1)
-            .map(|(relation, scans)| Rescan {
+            .map(|(relation, scans)| {
+                let mut extra_stage_ids: Vec<u64> = scans[1..]
+                    .iter()
+                    .flat_map(|scan| scan.stage_ids.iter().copied())
+                    .collect();
+                extra_stage_ids.sort_unstable();
+                extra_stage_ids.dedup();
+                (relation, scans, extra_stage_ids)
+            })
+            .map(|(relation, scans, extra_stage_ids)| Rescan {
                 relation: relation.clone(),
                 scans: scans.len(),
                 extra_bytes: scans[1..].iter().filter_map(|scan| scan.bytes_read).sum(),
-                extra_task_ms: scans[1..]
+                extra_task_ms: extra_stage_ids
                     .iter()
-                    .flat_map(|scan| &scan.stage_ids)
                     .filter_map(|&id| self.stage(id))
                     .map(|stage| stage.task_time_ms)
                     .sum(),
+                extra_stage_ids,
             })
             .collect();
         rescans.sort_by(|a, b| {

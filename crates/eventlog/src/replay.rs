@@ -121,6 +121,51 @@ pub fn replay(run: &Run, slots: u32) -> Option<Replay> {
     })
 }
 
+/// A change to a run's measured work, for modelling what a fix would save.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    /// The stage no longer runs (its action is gone, or it reads a cache instead).
+    Skip { stage: u64 },
+    /// The stage's tasks do `task_ms` less work in all, shared in proportion to their durations.
+    Shorten { stage: u64, task_ms: u64 },
+}
+
+impl Change {
+    pub fn stage(self) -> u64 {
+        match self {
+            Change::Skip { stage } | Change::Shorten { stage, .. } => stage,
+        }
+    }
+}
+
+/// The run with `changes` applied to its stages' tasks (what [`replay`] then schedules).
+pub fn changed(run: &Run, changes: &[Change]) -> Run {
+    let mut run = run.clone();
+    for stage in &mut run.stages {
+        for change in changes.iter().filter(|change| change.stage() == stage.id) {
+            match *change {
+                Change::Skip { .. } => {
+                    stage.task_durations_ms.clear();
+                    stage.task_time_ms = 0;
+                }
+                Change::Shorten { task_ms, .. } => {
+                    let total: u64 = stage.task_durations_ms.iter().sum();
+                    if total == 0 {
+                        continue;
+                    }
+                    let keep = total.saturating_sub(task_ms) as f64 / total as f64;
+                    for duration in &mut stage.task_durations_ms {
+                        *duration = (*duration as f64 * keep).round() as u64;
+                    }
+                    stage.task_time_ms = stage.task_durations_ms.iter().sum();
+                }
+            }
+        }
+    }
+    run
+}
+
 /// Executor counts worth modelling around the measured peak: a quarter, a half, the peak, twice
 /// and four times it, and 1 (each at the measured cores per executor).
 pub fn candidate_executors(peak: u32) -> Vec<u32> {
@@ -168,8 +213,19 @@ pub struct StageNode<'a> {
 /// set has ended (parents outside it ran before), the ready stage that became ready first goes
 /// next, and each of its tasks takes the slot that frees first, in the order the tasks ran.
 pub fn schedule(stages: &[StageNode<'_>], slots: u32) -> u64 {
+    schedule_spans(stages, slots)
+        .iter()
+        .map(|&(_, _, end)| end)
+        .max()
+        .unwrap_or(0)
+}
+
+/// [`schedule`], with when each stage starts and ends: `(stage, start, end)`, in the order the
+/// stages were placed.
+fn schedule_spans(stages: &[StageNode<'_>], slots: u32) -> Vec<(u64, u64, u64)> {
     let mut free: BinaryHeap<Reverse<u64>> = (0..slots.max(1)).map(|_| Reverse(0)).collect();
     let mut ended: BTreeMap<u64, u64> = BTreeMap::new();
+    let mut spans = Vec::with_capacity(stages.len());
     let mut pending: Vec<&StageNode<'_>> = stages.iter().collect();
     let in_set = |id: &u64| stages.iter().any(|s| s.id == *id);
     while !pending.is_empty() {
@@ -189,15 +245,112 @@ pub fn schedule(stages: &[StageNode<'_>], slots: u32) -> u64 {
         let (ready_at, _, at) = ready.unwrap_or((0, pending[0].id, 0));
         let stage = pending.remove(at);
         let mut end = ready_at;
+        let mut start = None;
         for &duration in stage.durations {
             let Reverse(slot_free) = free.pop().expect("at least one slot");
-            let finish = slot_free.max(ready_at) + duration;
+            let begin = slot_free.max(ready_at);
+            start = Some(start.map_or(begin, |s: u64| s.min(begin)));
+            let finish = begin + duration;
             end = end.max(finish);
             free.push(Reverse(finish));
         }
         ended.insert(stage.id, end);
+        spans.push((stage.id, start.unwrap_or(ready_at), end));
     }
-    ended.values().copied().max().unwrap_or(0)
+    spans
+}
+
+/// When one stage ran, in milliseconds from the run's start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Span {
+    pub stage: u64,
+    pub start_ms: u64,
+    pub end_ms: u64,
+    /// The stage's task time (the work its tasks did in all).
+    pub task_ms: u64,
+}
+
+/// When each stage ran as the log measured it (submission to completion, from the run's start).
+pub fn measured_timeline(run: &Run) -> Vec<Span> {
+    let Some(origin) = run.started_ms else {
+        return Vec::new();
+    };
+    let mut spans: Vec<Span> = run
+        .stages
+        .iter()
+        .filter(|stage| stage.tasks > 0)
+        .filter_map(|stage| {
+            Some(Span {
+                stage: stage.id,
+                start_ms: stage.submitted_ms?.saturating_sub(origin),
+                end_ms: stage.completed_ms?.saturating_sub(origin),
+                task_ms: stage.task_time_ms,
+            })
+        })
+        .collect();
+    spans.sort_by_key(|span| (span.start_ms, span.stage));
+    spans
+}
+
+/// When each stage would run on `slots` slots, as [`replay`] models it: the groups of jobs in
+/// their measured order, each group's stages scheduled on the slots, the measured time between
+/// groups (the driver's own work) kept.
+pub fn modelled_timeline(run: &Run, slots: u32) -> Vec<Span> {
+    let groups = job_groups(&run.jobs);
+    let Some(origin) = run.started_ms else {
+        return Vec::new();
+    };
+    let mut stage_job: BTreeMap<u64, u64> = BTreeMap::new();
+    let mut tasks: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
+    let mut parents: BTreeMap<u64, &[u64]> = BTreeMap::new();
+    for stage in &run.stages {
+        tasks
+            .entry(stage.id)
+            .or_default()
+            .extend(&stage.task_durations_ms);
+        if !stage.parents.is_empty() || !parents.contains_key(&stage.id) {
+            parents.insert(stage.id, &stage.parents);
+        }
+        if let Some(job) = stage.job {
+            stage_job.insert(stage.id, job);
+        }
+    }
+    let mut spans = Vec::new();
+    let mut clock = 0u64;
+    let mut measured_end = origin;
+    for group in &groups {
+        // The driver's time before this group, as measured.
+        clock += group.start.saturating_sub(measured_end);
+        measured_end = measured_end.max(group.end);
+        let stages: Vec<StageNode<'_>> = tasks
+            .iter()
+            .filter(|(id, durations)| {
+                !durations.is_empty()
+                    && stage_job
+                        .get(id)
+                        .is_some_and(|job| group.jobs.contains(job))
+            })
+            .map(|(&id, durations)| StageNode {
+                id,
+                parents: parents.get(&id).copied().unwrap_or(&[]),
+                durations,
+            })
+            .collect();
+        let placed = schedule_spans(&stages, slots.max(1));
+        let mut group_end = 0;
+        for (stage, start, end) in placed {
+            group_end = group_end.max(end);
+            spans.push(Span {
+                stage,
+                start_ms: clock + start,
+                end_ms: clock + end,
+                task_ms: tasks.get(&stage).map_or(0, |d| d.iter().sum()),
+            });
+        }
+        clock += group_end;
+    }
+    spans.sort_by_key(|span| (span.start_ms, span.stage));
+    spans
 }
 
 /// Jobs whose measured intervals overlap, merged: each group is replayed on its own.

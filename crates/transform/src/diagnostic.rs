@@ -3,6 +3,8 @@
 use std::fmt;
 use std::ops::Range;
 
+use sparkfix_eventlog::replay::Change;
+
 use crate::edit::{Applicability, Fix};
 
 /// A 1-based line and column; the column counts characters, not bytes.
@@ -66,6 +68,19 @@ pub struct Diagnostic {
     pub message: String,
     pub evidence: Evidence,
     pub fix: Option<Fix>,
+    /// What the fix would change in a measured run, when a rule can tell from the log (the
+    /// report replays the run with it to estimate the time saved).
+    pub impact: Option<Impact>,
+}
+
+/// A fix's effect on one measured run: stages it removes or shortens, and how that was derived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Impact {
+    /// The run's label (its application id).
+    pub run: String,
+    pub changes: Vec<Change>,
+    /// How the changes follow from the measurements, for the report.
+    pub method: String,
 }
 
 impl Diagnostic {

@@ -137,6 +137,22 @@ pub fn spelled_relations(source: &str) -> Result<Vec<SpelledRelation>, ParseErro
     Ok(spelled)
 }
 
+/// The labels (application ids) of the runs in `settings`' event logs that are `source`'s own
+/// job (its `appName`, else the relations it spells: `Measurements::job_runs`).
+pub fn job_runs(source: &str, settings: &Settings) -> Result<Vec<String>, ParseError> {
+    if !may_contain_spark(source.as_bytes()) || settings.measurements.is_empty() {
+        return Ok(Vec::new());
+    }
+    let file = parse(source)?;
+    let model = SparkModel::build(&file);
+    Ok(settings
+        .measurements
+        .job_runs_of(&model)
+        .iter()
+        .map(|run| run.label().to_string())
+        .collect())
+}
+
 /// Runs the fix loop on `source`: apply every applicable fix, re-parse, re-run the rules, until
 /// nothing changes or [`MAX_FIX_PASSES`] is reached.
 pub fn fix(source: &str, settings: &Settings) -> Result<FixOutcome, ParseError> {

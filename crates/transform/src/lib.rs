@@ -16,14 +16,15 @@ pub mod rules;
 mod settings;
 mod units;
 
-pub use diagnostic::{Diagnostic, Evidence, Location};
+pub use diagnostic::{Diagnostic, Evidence, Impact, Location};
 pub use edit::{Applicability, Edit, Fix};
 pub use engine::{
     FixFailure, FixOutcome, MAX_FIX_PASSES, ParseError, RelationUse, SpelledRelation, check, fix,
-    may_contain_spark, spelled_relations,
+    job_runs, may_contain_spark, spelled_relations,
 };
+pub use fix_apply::apply_fixes;
 pub use measured::Measurements;
 pub use metadata::{RULE_FILES, RuleMeta, all_metadata};
 pub use rule_selection::{RuleSelection, UnknownRule};
 pub use settings::{Settings, SparkVersion, SparkVersionError};
-pub use units::human_bytes;
+pub use units::{human_bytes, human_count, human_seconds};

@@ -54,6 +54,9 @@ pub struct RuleMeta {
     /// `safe` or `unsafe`: the applicability of the rule's fix.
     pub safety: Applicability,
     pub safety_reason: String,
+    /// What the fix changes when the job runs, and how `sparkfix report` estimates the time it
+    /// saves (or why it does not).
+    pub impact: String,
     #[serde(default)]
     pub parameters: BTreeMap<String, Parameter>,
     pub example: Example,

@@ -10,7 +10,7 @@ pub mod matching;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use sparkfix_eventlog::{JoinStrategy, Profile, Relation, Run};
+use sparkfix_eventlog::{JoinStrategy, Profile, Query, Relation, Run};
 
 use crate::model::Source;
 
@@ -55,6 +55,10 @@ pub struct RescanCost {
     /// Task time of the stages that ran the re-scans (whole stages: a scan's own share of its
     /// stage is not in the log).
     pub extra_task_ms: u64,
+    /// Those stages (each once).
+    pub extra_stage_ids: Vec<u64>,
+    /// The run's label (its application id).
+    pub run: String,
     /// Bytes in memory of those relations, when every one of them was measured.
     pub in_memory_bytes: Option<u64>,
     pub evidence: String,
@@ -142,6 +146,19 @@ impl Measurements {
 
     pub fn is_empty(&self) -> bool {
         self.profile.runs.is_empty()
+    }
+
+    /// The runs of the job `model` is the file of: [`Measurements::job_runs`] with the app
+    /// names of its session builders and the relations it reads and writes.
+    pub fn job_runs_of(&self, model: &crate::model::SparkModel<'_>) -> Vec<&Run> {
+        let app_names: Vec<&str> = model.sessions.iter().filter_map(|s| s.app_name).collect();
+        let sources = model.read_sites.iter().map(|site| &site.source).chain(
+            model
+                .writes
+                .iter()
+                .filter_map(|w| w.target_pattern.as_ref()),
+        );
+        self.job_runs(&app_names, sources)
     }
 
     /// The runs of a file's own job: those whose application name is one the file gives its
@@ -291,6 +308,31 @@ impl Measurements {
         })
     }
 
+    /// The SQL executions of `run` that ran the file's actions, given as their methods in the
+    /// order they run (each exactly once): the run's executions must be exactly as many, each
+    /// described after its action (`count at ..`, `parquet at ..`, `showString at ..` for a
+    /// `show`). `None` when they are not: the log then says nothing about one action.
+    pub fn action_queries<'r>(run: &'r Run, methods: &[&str]) -> Option<Vec<&'r Query>> {
+        let mut queries: Vec<&Query> = run.queries.iter().collect();
+        queries.sort_by_key(|query| query.id);
+        if methods.is_empty() || queries.len() != methods.len() {
+            return None;
+        }
+        let described_as = |method: &str, query: &Query| {
+            let word = query.description.split_whitespace().next().unwrap_or("");
+            word == method
+                || matches!(
+                    (method, word),
+                    ("show", "showString") | ("take" | "head" | "first", "collect")
+                )
+        };
+        methods
+            .iter()
+            .zip(&queries)
+            .all(|(method, query)| described_as(method, query))
+            .then_some(queries)
+    }
+
     /// What re-scanning the relations `sources` name cost in the run where it cost most.
     pub fn rescans(&self, sources: &[Source]) -> Option<RescanCost> {
         let mut best: Option<RescanCost> = None;
@@ -311,10 +353,23 @@ impl Measurements {
                 .iter()
                 .map(|source| self.relation(source).map(|size| size.bytes))
                 .collect();
+            let mut extra_stage_ids: Vec<u64> = rescans
+                .iter()
+                .flat_map(|rescan| rescan.extra_stage_ids.iter().copied())
+                .collect();
+            extra_stage_ids.sort_unstable();
+            extra_stage_ids.dedup();
             let cost = RescanCost {
                 scans: rescans.iter().map(|rescan| rescan.scans).max().unwrap_or(0),
                 extra_bytes: rescans.iter().map(|rescan| rescan.extra_bytes).sum(),
-                extra_task_ms: rescans.iter().map(|rescan| rescan.extra_task_ms).sum(),
+                // Each stage once: the re-scans of two relations often share their stages.
+                extra_task_ms: extra_stage_ids
+                    .iter()
+                    .filter_map(|&id| run.stage(id))
+                    .map(|stage| stage.task_time_ms)
+                    .sum(),
+                extra_stage_ids,
+                run: run.label().to_string(),
                 in_memory_bytes: sizes.iter().copied().sum::<Option<u64>>(),
                 evidence: format!("event log {}", run.label()),
             };

@@ -5,11 +5,12 @@
 //!
 //! See `rules/bypass-partial-aggregation.yaml` for what it does, why, and the fix.
 
+use sparkfix_eventlog::replay::Change;
 use sparkfix_eventlog::{PartialAggregate, Query, Run};
 
 use super::session_setting::{SettingEdit, set_sql_setting};
 use super::{Rule, RuleContext};
-use crate::diagnostic::{Diagnostic, Evidence};
+use crate::diagnostic::{Diagnostic, Evidence, Impact};
 use crate::settings::SparkVersion;
 use crate::units::{human_count, human_seconds};
 
@@ -161,7 +162,37 @@ impl Rule for BypassPartialAggregation {
                 ),
             )
         };
-        out.push(ctx.diagnostic(self, range, message, evidence, edits));
+        let mut diagnostic = ctx.diagnostic(self, range, message, evidence, edits);
+        diagnostic.impact = Some(impact(run, &useless));
+        out.push(diagnostic);
+    }
+}
+
+/// Each useless partial aggregation's build time taken off the stages that ran it: a floor on
+/// the saving (the sort a `SortAggregate` needs goes too, and is not counted).
+fn impact(run: &Run, useless: &[&Measured<'_>]) -> Impact {
+    let mut changes = Vec::new();
+    for measured in useless {
+        let aggregate = measured.aggregate;
+        let (Some(build), stages) = (aggregate.build_time_ms, &aggregate.stage_ids) else {
+            continue;
+        };
+        if stages.is_empty() {
+            continue;
+        }
+        let share = build / stages.len() as u64;
+        changes.extend(stages.iter().map(|&stage| Change::Shorten {
+            stage,
+            task_ms: share,
+        }));
+    }
+    Impact {
+        run: run.label().to_string(),
+        changes,
+        method: "the partial aggregation's measured build time taken off the tasks of its stage, \
+                 then the run replayed; a floor: the sort or hash map it needs also goes, and the \
+                 log does not time it apart from the stage"
+            .to_string(),
     }
 }
 

@@ -2,6 +2,7 @@
 //!
 //! See `rules/cache-reused-dataframe.yaml` for what it does, why, and the fix.
 
+use sparkfix_eventlog::replay::Change;
 use sparkfix_syntax::SyntaxNode;
 use sparkfix_syntax::views::Block;
 
@@ -9,7 +10,7 @@ use super::adaptive::{Adaptive, shuffle_partitions};
 use super::control_output_files::{ControlOutputFiles, Measured};
 use super::count_in_passing::{CountInPassing, OBSERVATION};
 use super::{Rule, RuleContext};
-use crate::diagnostic::{Diagnostic, Evidence};
+use crate::diagnostic::{Diagnostic, Evidence, Impact};
 use crate::edit::Edit;
 use crate::edits::{append_method_call, insert_after_statement};
 use crate::measured::RescanCost;
@@ -223,6 +224,21 @@ impl CacheReusedDataframe {
             costly.kind.describe(),
             ctx.line(costly.at)
         );
+        let impact = measured.as_ref().map(|cost| Impact {
+            run: cost.run.clone(),
+            changes: cost
+                .extra_stage_ids
+                .iter()
+                .map(|&stage| Change::Skip { stage })
+                .collect(),
+            method: format!(
+                "the {} stages that re-scanned the frame's inputs after their first scan skipped \
+                 (whole stages: the log does not split a stage's time between its scan and the \
+                 rest), then the run replayed; an upper bound: the cache's own fill and reads \
+                 are not counted",
+                cost.extra_stage_ids.len()
+            ),
+        });
         let evidence = match measured {
             Some(cost) => Evidence::Measured(format!(
                 "{rerun}; the relations it reads were scanned {} times in a run, the re-scans \
@@ -283,7 +299,9 @@ impl CacheReusedDataframe {
                 stmt.start()..stmt.start() + first_word_len(stmt.text())
             }
         };
-        ctx.diagnostic(self, range, message, evidence, edits)
+        let mut diagnostic = ctx.diagnostic(self, range, message, evidence, edits);
+        diagnostic.impact = impact;
+        diagnostic
     }
 
     /// The first file write whose partitions come from the frame's own last shuffle, where AQE

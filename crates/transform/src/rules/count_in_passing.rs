@@ -7,10 +7,11 @@
 
 use std::collections::HashSet;
 
+use sparkfix_eventlog::replay::Change;
 use sparkfix_syntax::SyntaxNode;
 
 use super::{Rule, RuleContext};
-use crate::diagnostic::{Diagnostic, Evidence};
+use crate::diagnostic::{Diagnostic, Evidence, Impact};
 use crate::edit::Edit;
 use crate::edits::{
     append_method_call, insert_after_statement, insert_before_statement, reference_member,
@@ -89,9 +90,40 @@ impl Rule for CountInPassing {
             ));
             let first = model.action(group[0].count).node;
             let edits = rewrite(ctx, &group, into).unwrap_or_default();
-            out.push(ctx.diagnostic(self, first.range(), message, evidence, edits));
+            let mut diagnostic = ctx.diagnostic(self, first.range(), message, evidence, edits);
+            diagnostic.impact = impact(ctx, &group);
+            out.push(diagnostic);
         }
     }
+}
+
+/// The counts' own SQL executions no longer run: their stages are skipped in the first run of
+/// the job whose executions are the file's actions in order and kind (`action_queries`).
+fn impact(ctx: &RuleContext<'_, '_>, group: &[&Fold]) -> Option<Impact> {
+    ctx.job_runs().into_iter().find_map(|run| {
+        let queries = ctx.action_queries(run)?;
+        let mut changes = Vec::new();
+        let mut named = Vec::new();
+        for fold in group {
+            let (_, query) = queries.iter().find(|(id, _)| *id == fold.count)?;
+            named.push(format!(
+                "query {} (line {})",
+                query.id,
+                ctx.line(ctx.model.action(fold.count).node.start())
+            ));
+            changes.extend(query.stage_ids.iter().map(|&stage| Change::Skip { stage }));
+        }
+        Some(Impact {
+            run: run.label().to_string(),
+            changes,
+            method: format!(
+                "{} skipped (the run's SQL executions are the file's actions, in order and kind), \
+                 then the run replayed; the observation that replaces each count is taken in \
+                 the pass of the action that follows",
+                named.join(", ")
+            ),
+        })
+    })
 }
 
 /// The edits that fold `group`'s counts into the action `into`, or `None` when the code's

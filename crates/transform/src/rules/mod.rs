@@ -81,22 +81,40 @@ impl RuleContext<'_, '_> {
             message: format!("{message} ({evidence})"),
             evidence,
             fix: Fix::new(edits, applicability),
+            impact: None,
         }
+    }
+
+    /// The SQL execution of `run` that ran each of the file's actions (by `ActionId`), when the
+    /// log tells: every action of the file runs exactly once, at module level and outside any
+    /// function, and the run's executions are those actions in order and kind
+    /// (`Measurements::action_queries`).
+    pub fn action_queries<'r>(
+        &self,
+        run: &'r sparkfix_eventlog::Run,
+    ) -> Option<Vec<(crate::model::ActionId, &'r sparkfix_eventlog::Query)>> {
+        let model = self.model;
+        let mut actions: Vec<(usize, crate::model::ActionId, &str)> = Vec::new();
+        for (index, action) in model.actions.iter().enumerate() {
+            let in_function = std::iter::successors(action.node.parent(), |node| node.parent())
+                .any(|node| sparkfix_syntax::views::FunctionDef::cast(node).is_some());
+            if action.runs != crate::model::Runs::Once || action.count != 1 || in_function {
+                return None;
+            }
+            let id = crate::model::ActionId(u32::try_from(index).ok()?);
+            actions.push((action.node.start(), id, action.method));
+        }
+        actions.sort_by_key(|(start, ..)| *start);
+        let methods: Vec<&str> = actions.iter().map(|(.., method)| *method).collect();
+        let queries = crate::measured::Measurements::action_queries(run, &methods)?;
+        Some(actions.iter().map(|(_, id, _)| *id).zip(queries).collect())
     }
 
     /// The runs of the event logs (`--profile`) that are this file's own job: matched by the
     /// `appName` its session builders give, else by the paths and tables it reads and writes
     /// (`Measurements::job_runs`).
     pub fn job_runs(&self) -> Vec<&sparkfix_eventlog::Run> {
-        let model = self.model;
-        let app_names: Vec<&str> = model.sessions.iter().filter_map(|s| s.app_name).collect();
-        let sources = model.read_sites.iter().map(|site| &site.source).chain(
-            model
-                .writes
-                .iter()
-                .filter_map(|w| w.target_pattern.as_ref()),
-        );
-        self.settings.measurements.job_runs(&app_names, sources)
+        self.settings.measurements.job_runs_of(self.model)
     }
 
     /// The value of `rule`'s parameter `name`.
