@@ -102,7 +102,10 @@ pub struct ProfileInvocation {
 
 /// Parses `sparkfix profile ...` (the process arguments, `profile` second).
 pub fn parse_profile() -> Result<ProfileInvocation, clap::Error> {
-    ProfileArgs::try_parse_from(std::env::args_os().skip(1)).map(|args| ProfileInvocation {
+    ProfileArgs::try_parse_from(
+        std::iter::once("sparkfix profile".into()).chain(std::env::args_os().skip(2)),
+    )
+    .map(|args| ProfileInvocation {
         logs: args.logs,
         code: args.code,
     })
@@ -154,9 +157,18 @@ struct ReportArgs {
     #[arg(long, value_name = "PERCENT", default_value_t = 10.0)]
     tolerance: f64,
 
-    /// Also include the fixes that need --unsafe-fixes in what the checks run (as with check).
+    /// Count the fixes that need `--unsafe-fixes` as applied (as `sparkfix --write
+    /// --unsafe-fixes` would apply them); without it the report still lists them.
     #[arg(long)]
     unsafe_fixes: bool,
+
+    /// Run only these rules: codes, code prefixes or names, comma-separated (default: all).
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = parse_rule)]
+    select: Vec<String>,
+
+    /// Do not run these rules: codes, code prefixes or names, comma-separated.
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = parse_rule)]
+    ignore: Vec<String>,
 
     /// The Spark version the job runs on, as MAJOR.MINOR.
     #[arg(
@@ -192,7 +204,9 @@ pub struct ReportInvocation {
 
 /// Parses `sparkfix report ...` (the process arguments, `report` second).
 pub fn parse_report() -> Result<ReportInvocation, clap::Error> {
-    let args = ReportArgs::try_parse_from(std::env::args_os().skip(1))?;
+    let args = ReportArgs::try_parse_from(
+        std::iter::once("sparkfix report".into()).chain(std::env::args_os().skip(2)),
+    )?;
     let invalid =
         |message: &str| ReportArgs::command().error(ErrorKind::InvalidValue, message.to_string());
     let price = |value: f64| {
@@ -222,6 +236,10 @@ pub fn parse_report() -> Result<ReportInvocation, clap::Error> {
     let settings = Settings {
         unsafe_fixes: args.unsafe_fixes,
         target_spark: args.target_spark,
+        rules: RuleSelection {
+            select: args.select,
+            ignore: args.ignore,
+        },
         ..Settings::default()
     };
     Ok(ReportInvocation {

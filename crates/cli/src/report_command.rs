@@ -53,6 +53,7 @@ pub fn run(invocation: &ReportInvocation) -> ExitCode {
         pricing: invocation.pricing,
         runs_per_month: invocation.runs_per_month,
         tolerance: invocation.tolerance,
+        unsafe_fixes: invocation.settings.unsafe_fixes,
     };
     let report = match sparkfix_report::build(&input) {
         Ok(report) => report,

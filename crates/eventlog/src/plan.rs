@@ -60,6 +60,8 @@ struct JoinIds {
     key: Option<u64>,
     strategy: JoinStrategy,
     join_type: Option<String>,
+    /// `number of output rows`: the stages that updated it ran the join.
+    output_rows: Option<u64>,
     left: SideIds,
     right: SideIds,
 }
@@ -69,6 +71,11 @@ struct SideIds {
     relations: Vec<Relation>,
     exchange_bytes: Option<u64>,
     scan_bytes: Vec<u64>,
+    /// The side's shuffle: `shuffle write time` (ns) and `fetch wait time` (ms) of its exchange.
+    shuffle_write_time: Option<u64>,
+    fetch_wait_time: Option<u64>,
+    /// `sort time` (ms) of the sort on the side's spine (a sort-merge join's).
+    sort_time: Option<u64>,
 }
 
 #[derive(Debug)]
@@ -142,6 +149,7 @@ impl PlanSummary {
                 key: key(node),
                 strategy,
                 join_type: join_type(&node.simple_string),
+                output_rows: node.metric("number of output rows"),
                 left: node.children.first().map(side).unwrap_or_default(),
                 right: node.children.get(1).map(side).unwrap_or_default(),
             });
@@ -226,8 +234,13 @@ impl PlanSummary {
                     .unwrap_or_default(),
             })
             .collect();
+        let stages = |id: Option<u64>| id.map(|id| accumulators.stages(id)).unwrap_or_default();
         let side = |side: &SideIds| JoinSide {
             relations: side.relations.clone(),
+            shuffle_write_ms: value(side.shuffle_write_time).map(|ns| ns / 1_000_000),
+            fetch_wait_ms: value(side.fetch_wait_time),
+            sort_ms: value(side.sort_time),
+            map_stage_ids: stages(side.shuffle_write_time),
             bytes: value(side.exchange_bytes).or_else(|| {
                 let read: Vec<u64> = side
                     .scan_bytes
@@ -244,6 +257,7 @@ impl PlanSummary {
             .map(|join| Join {
                 strategy: join.strategy,
                 join_type: join.join_type.clone(),
+                stage_ids: stages(join.output_rows),
                 left: side(&join.left),
                 right: side(&join.right),
             })
@@ -305,7 +319,12 @@ fn side(root: &PlanNode) -> SideIds {
     loop {
         if is_exchange(&node.node_name) {
             side.exchange_bytes = node.metric("data size");
+            side.shuffle_write_time = node.metric("shuffle write time");
+            side.fetch_wait_time = node.metric("fetch wait time");
             break;
+        }
+        if node.node_name == "Sort" && side.sort_time.is_none() {
+            side.sort_time = node.metric("sort time");
         }
         let spine = passes_rows_through(&node.node_name) || node.node_name == "Sort";
         match node.children.as_slice() {

@@ -190,6 +190,8 @@ pub struct Join {
     pub strategy: JoinStrategy,
     /// `Inner`, `LeftOuter`... as the plan printed it.
     pub join_type: Option<String>,
+    /// The stages that ran the join (a sort-merge join's: the reduce side of both shuffles).
+    pub stage_ids: Vec<u64>,
     pub left: JoinSide,
     pub right: JoinSide,
 }
@@ -202,6 +204,13 @@ pub struct JoinSide {
     /// The `data size` of the exchange feeding the join on this side, else the bytes its scans
     /// read.
     pub bytes: Option<u64>,
+    /// The time the side's shuffle took to write (its exchange's `shuffle write time`) and to
+    /// fetch (`fetch wait time`), and the side's sort (`sort time`), summed over tasks.
+    pub shuffle_write_ms: Option<u64>,
+    pub fetch_wait_ms: Option<u64>,
+    pub sort_ms: Option<u64>,
+    /// The stages that wrote the side's shuffle.
+    pub map_stage_ids: Vec<u64>,
 }
 
 /// A write of files or to a table.

@@ -493,6 +493,34 @@ mod tests {
         // Within 10% of the best (850): 900 on 2 executors.
         assert_eq!(smallest_within(&sized, 0.1).map(|(n, _)| n), Some(2));
         assert_eq!(smallest_within(&sized, 0.0).map(|(n, _)| n), Some(4));
+
+        // The modelled timeline on 8 slots: group 1 from 0 (stages 0 and 2 at once, then stage
+        // 1 at 100..150); the 300 ms the driver spent before job 2 kept: group 2 at 450..550.
+        let spans: Vec<(u64, u64, u64)> = modelled_timeline(&run, 8)
+            .iter()
+            .map(|span| (span.stage, span.start_ms, span.end_ms))
+            .collect();
+        assert_eq!(
+            spans,
+            [(0, 0, 100), (2, 0, 100), (1, 100, 150), (3, 450, 550)]
+        );
+        // As measured: stages have no submission times in this run, so no spans.
+        assert!(measured_timeline(&run).is_empty());
+
+        // Skipping stage 3 and halving stage 0's work: group 1 on 2 slots is stage 0 (2 x 50)
+        // beside nothing, then stage 2 and stage 1: 100 + 100; group 2 is gone.
+        let lighter = changed(
+            &run,
+            &[
+                Change::Skip { stage: 3 },
+                Change::Shorten {
+                    stage: 0,
+                    task_ms: 200,
+                },
+            ],
+        );
+        assert_eq!(task_time_ms(&lighter), 200 + 100 + 100);
+        assert_eq!(replay(&lighter, 2).unwrap().jobs_ms, 200);
     }
 
     #[test]

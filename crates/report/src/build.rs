@@ -25,6 +25,8 @@ pub struct Input<'a> {
     pub runs_per_month: f64,
     /// Right-sizing: the fewest executors within this fraction (0.1 = 10%) of the fastest.
     pub tolerance: f64,
+    /// Whether the fixes that need `--unsafe-fixes` count as applied in the totals.
+    pub unsafe_fixes: bool,
 }
 
 pub struct FileInput {
@@ -74,9 +76,16 @@ pub fn build(input: &Input<'_>) -> Result<Report, NotReplayable> {
                 .impact
                 .as_ref()
                 .filter(|impact| impact.run == run.label() && !impact.changes.is_empty());
+            // In the totals: what `--write` applies under the flags, and the changes by hand.
+            let in_total = diagnostic
+                .fix
+                .as_ref()
+                .is_none_or(|fix| fix.applicability() == Applicability::Safe || input.unsafe_fixes);
             let estimate = match impact {
                 Some(impact) => {
-                    all_changes.extend(impact.changes.iter().copied());
+                    if in_total {
+                        all_changes.extend(impact.changes.iter().copied());
+                    }
                     let changed = replay::changed(run, &impact.changes);
                     let modelled = replay::replay(&changed, cluster.slots()).ok_or_else(missing)?;
                     Estimate::Modelled {
@@ -111,6 +120,7 @@ pub fn build(input: &Input<'_>) -> Result<Report, NotReplayable> {
                         diff: diff.clone(),
                     }),
                 estimate,
+                in_total,
             });
         }
     }
@@ -178,7 +188,15 @@ pub fn build(input: &Input<'_>) -> Result<Report, NotReplayable> {
         saved_per_month_cost: saved_per_run_cost * input.runs_per_month,
         saved_per_year_cost: saved_per_run_cost * input.runs_per_month * 12.0,
         model_error: (base_ms as f64 - measured_ms as f64) / measured_ms.max(1) as f64,
-        not_estimated: findings.len() - estimated,
+        estimated,
+        not_estimated: findings
+            .iter()
+            .filter(|f| f.estimate.saved_ms().is_none())
+            .count(),
+        left_out: findings
+            .iter()
+            .filter(|f| !f.in_total && f.estimate.saved_ms().is_some())
+            .count(),
     };
     let local = run
         .property("spark.master")

@@ -41,7 +41,7 @@ pub fn render(report: &Report) -> String {
     );
 
     out.push_str("## Executive summary\n\n");
-    let estimated = report.findings.len() - summary.not_estimated;
+    let estimated = summary.estimated;
     let _ = writeln!(
         out,
         "- **Now** (measured): {} per run, {} per run ({}).",
@@ -96,6 +96,16 @@ pub fn render(report: &Report) -> String {
             if summary.not_estimated == 1 { "s" } else { "" },
         );
     }
+    if summary.left_out > 0 {
+        let _ = writeln!(
+            out,
+            "- {} estimated finding{} with an unsafe fix {} left out of the totals (counted \
+             with `sparkfix report --unsafe-fixes`).",
+            summary.left_out,
+            plural(summary.left_out),
+            if summary.left_out == 1 { "is" } else { "are" }
+        );
+    }
     let _ = writeln!(
         out,
         "- The replay model is {:+.0}% off the measured run.\n",
@@ -146,10 +156,15 @@ pub fn render(report: &Report) -> String {
                 let _ = writeln!(
                     out,
                     "**Estimated impact** (modelled): {} per run ({:.0}% of the run), {} of task \
-                     time removed. Method: {method}.\n",
+                     time removed{}. Method: {method}.\n",
                     seconds(*saved_ms),
                     *saved_ms as f64 / summary.measured_ms.max(1) as f64 * 100.0,
-                    seconds(*task_ms_removed)
+                    seconds(*task_ms_removed),
+                    if finding.in_total {
+                        ""
+                    } else {
+                        " (not in the totals: an unsafe fix, without `--unsafe-fixes`)"
+                    }
                 );
             }
             Estimate::NotEstimated { reason } => {
@@ -167,9 +182,10 @@ pub fn render(report: &Report) -> String {
     out.push_str("## Resources and cost\n\n");
     let _ = writeln!(
         out,
-        "Utilization now (measured): {:.0}%; after the fixes on {} executors (modelled): {:.0}%.\n",
+        "Utilization now (measured): {:.0}%; after the fixes on {} executor{} (modelled): {:.0}%.\n",
         resources.utilization_now * 100.0,
         summary.after_cluster.executors,
+        plural(summary.after_cluster.executors as usize),
         resources.utilization_after * 100.0
     );
     out.push_str(
@@ -227,13 +243,16 @@ fn mark(size: &Sizing, recommended: Option<&Sizing>) -> &'static str {
     }
 }
 
-/// Dollars: cents for a dollar or more, four decimals below (a local run costs fractions of a
-/// cent).
+/// Dollars: cents from a cent up, two significant digits below (a local run costs fractions of
+/// a cent).
 pub(crate) fn money(value: f64) -> String {
-    if value.abs() >= 1.0 {
-        format!("${value:.2}")
+    let magnitude = value.abs();
+    let sign = if value < 0.0 { "-" } else { "" };
+    if magnitude >= 0.01 || magnitude == 0.0 {
+        format!("{sign}${magnitude:.2}")
     } else {
-        format!("${value:.4}")
+        let decimals = (-magnitude.log10().floor()) as usize + 1;
+        format!("{sign}${magnitude:.decimals$}")
     }
 }
 
@@ -249,4 +268,19 @@ fn plural(n: usize) -> &'static str {
 /// A YAML block as one paragraph.
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::money;
+
+    #[test]
+    fn money_keeps_two_significant_digits_below_a_cent() {
+        assert_eq!(money(11.0), "$11.00");
+        assert_eq!(money(0.44), "$0.44");
+        assert_eq!(money(0.0022), "$0.0022");
+        assert_eq!(money(0.000036), "$0.000036");
+        assert_eq!(money(0.0), "$0.00");
+        assert_eq!(money(-0.5), "-$0.50");
+    }
 }

@@ -61,8 +61,13 @@ pub struct Summary {
     pub saved_per_year_cost: f64,
     /// The replay model's error on the measured run: (modelled - measured) / measured.
     pub model_error: f64,
+    /// Findings whose estimate counts in the totals.
+    pub estimated: usize,
     /// Findings whose time saving was not estimated.
     pub not_estimated: usize,
+    /// Findings with an estimate left out of the totals (an unsafe fix without
+    /// `--unsafe-fixes`).
+    pub left_out: usize,
 }
 
 /// One finding, as the check reported it, with its fix and estimate.
@@ -81,6 +86,9 @@ pub struct Finding {
     pub confidence: String,
     pub fix: Option<FixDiff>,
     pub estimate: Estimate,
+    /// Whether its estimate counts in the totals: its fix is safe, or unsafe with
+    /// `--unsafe-fixes`, or it has no fix (a change by hand).
+    pub in_total: bool,
 }
 
 /// A fix and the diff of the user's own lines it makes.

@@ -26,7 +26,7 @@ pub(crate) fn plan(report: &Report) -> Vec<Step> {
     let safe = by("safe");
     if !safe.is_empty() {
         steps.push(Step {
-            title: format!("Apply the {} safe fixes", safe.len()),
+            title: format!("Apply the {}", count(safe.len(), "safe fix", "safe fixes")),
             detail: format!(
                 "`sparkfix --write {files}` applies {} (each proven by the code or measured).",
                 list(&safe)
@@ -36,7 +36,10 @@ pub(crate) fn plan(report: &Report) -> Vec<Step> {
     let unsafe_fixes = by("unsafe");
     if !unsafe_fixes.is_empty() {
         steps.push(Step {
-            title: format!("Review and apply the {} unsafe fixes", unsafe_fixes.len()),
+            title: format!(
+                "Review and apply the {}",
+                count(unsafe_fixes.len(), "unsafe fix", "unsafe fixes")
+            ),
             detail: format!(
                 "`sparkfix --diff --unsafe-fixes {files}` shows {}; each finding says what it \
                  rests on; `sparkfix --write --unsafe-fixes {files}` applies them.",
@@ -47,7 +50,10 @@ pub(crate) fn plan(report: &Report) -> Vec<Step> {
     let by_hand: Vec<&Finding> = report.findings.iter().filter(|f| f.fix.is_none()).collect();
     if !by_hand.is_empty() {
         steps.push(Step {
-            title: format!("Make the {} changes that have no fix", by_hand.len()),
+            title: format!(
+                "Make the {} no fix",
+                count(by_hand.len(), "change that has", "changes that have")
+            ),
             detail: format!(
                 "{}: the session or the cluster they need is configured outside the file, or \
                  the code's shape allows no safe rewrite; each finding says where.",
@@ -73,7 +79,10 @@ pub(crate) fn plan(report: &Report) -> Vec<Step> {
             ),
         }),
         Some(_) => steps.push(Step {
-            title: format!("Keep {} executors", measured.executors),
+            title: format!(
+                "Keep {}",
+                count(measured.executors as usize, "executor", "executors")
+            ),
             detail: format!(
                 "No other size modelled is more than {:.0}% faster after the fixes.",
                 report.resources.tolerance * 100.0
@@ -146,7 +155,8 @@ pub(crate) fn monitoring(report: &Report, run: &Run) -> Vec<Monitor> {
         Monitor {
             what: "shuffle read (all stages)".to_string(),
             now: human_bytes(shuffle_read),
-            expect: "lower where a join is broadcast or a re-computation is cached".to_string(),
+            expect: "about the same, or lower where a fix removes a shuffle or a recomputation"
+                .to_string(),
         },
         Monitor {
             what: "spill (memory and disk)".to_string(),
@@ -160,7 +170,7 @@ pub(crate) fn monitoring(report: &Report, run: &Run) -> Vec<Monitor> {
         Monitor {
             what: "SQL executions (one per action)".to_string(),
             now: run.queries.len().to_string(),
-            expect: "fewer where counts are taken in passing".to_string(),
+            expect: "one per action left after the fixes".to_string(),
         },
     ];
     if !writes.is_empty() {
@@ -171,6 +181,11 @@ pub(crate) fn monitoring(report: &Report, run: &Run) -> Vec<Monitor> {
         });
     }
     monitors
+}
+
+/// `1 safe fix`, `2 safe fixes`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `SPK001 (path:12), SPK002 (path:30)`.

@@ -10,8 +10,10 @@ pub mod matching;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use sparkfix_eventlog::replay::Change;
 use sparkfix_eventlog::{JoinStrategy, Profile, Query, Relation, Run};
 
+use crate::diagnostic::Impact;
 use crate::model::Source;
 
 /// The size of a relation the code reads, as the logs measured it.
@@ -410,6 +412,74 @@ impl Measurements {
                 ))
             })
             .max_by_key(|(bytes, _)| *bytes)
+    }
+
+    /// What broadcasting `right` would take off the first run that joined it to one of `left`
+    /// with both sides shuffled (every such join of that run, in each execution that ran it):
+    /// the other side's shuffle write off the stages that wrote it, and both sides' fetch wait
+    /// and sort off the stages that ran the join. `None` when no run has such a join with
+    /// those figures.
+    pub fn broadcast_impact(&self, left: &[Source], right: &Source) -> Option<Impact> {
+        let names = |relations: &[Relation], source: &Source| {
+            relations
+                .iter()
+                .any(|relation| matching::matches(source, relation))
+        };
+        self.profile.runs.iter().find_map(|run| {
+            let mut changes = Vec::new();
+            let (mut write_ms, mut join_ms, mut joins) = (0, 0, 0);
+            for join in run
+                .queries
+                .iter()
+                .flat_map(|query| &query.joins)
+                .filter(|join| {
+                    join.strategy.shuffles_both_sides()
+                        && names(&join.right.relations, right)
+                        && left
+                            .iter()
+                            .any(|source| names(&join.left.relations, source))
+                })
+            {
+                joins += 1;
+                let shorten = |stages: &[u64], ms: u64, changes: &mut Vec<Change>| {
+                    if stages.is_empty() || ms == 0 {
+                        return;
+                    }
+                    let share = ms / stages.len() as u64;
+                    changes.extend(stages.iter().map(|&stage| Change::Shorten {
+                        stage,
+                        task_ms: share,
+                    }));
+                };
+                let other = join.left.shuffle_write_ms.unwrap_or(0);
+                let at_join = [
+                    join.left.fetch_wait_ms,
+                    join.left.sort_ms,
+                    join.right.fetch_wait_ms,
+                    join.right.sort_ms,
+                ]
+                .iter()
+                .flatten()
+                .sum::<u64>();
+                shorten(&join.left.map_stage_ids, other, &mut changes);
+                shorten(&join.stage_ids, at_join, &mut changes);
+                write_ms += other;
+                join_ms += at_join;
+            }
+            (!changes.is_empty()).then(|| Impact {
+                run: run.label().to_string(),
+                changes,
+                method: format!(
+                    "the {joins} sort-merge join{} of the run: the other side's measured shuffle \
+                     write ({:.1} s) taken off the stages that wrote it, both sides' fetch wait \
+                     and sort ({:.1} s) off the stages of the join, then the run replayed; the \
+                     hash probes that replace them and the broadcast itself are not counted",
+                    if joins == 1 { "" } else { "s" },
+                    write_ms as f64 / 1000.0,
+                    join_ms as f64 / 1000.0
+                ),
+            })
+        })
     }
 
     /// A join the logs ran with `right` on its right side and one of `left` on its left.

@@ -6,7 +6,7 @@ use sparkfix_syntax::SyntaxNode;
 
 use super::name_pattern::first_match;
 use super::{Rule, RuleContext};
-use crate::diagnostic::{Diagnostic, Evidence};
+use crate::diagnostic::{Diagnostic, Evidence, Impact};
 use crate::edit::Edit;
 use crate::edits::reference_member;
 use sparkfix_eventlog::JoinStrategy;
@@ -27,22 +27,32 @@ impl Rule for BroadcastSmallTable {
     }
 
     fn check(&self, ctx: &RuleContext<'_, '_>, out: &mut Vec<Diagnostic>) {
-        let found: Vec<(&JoinSide<'_>, Small)> = ctx
+        let found: Vec<(&JoinSide<'_>, Small, Option<Impact>)> = ctx
             .model
             .joins
             .iter()
             .filter(|join| honours_broadcast(join))
             .filter_map(|join| {
                 let right = join.right.as_ref()?;
-                Some((right, self.small(ctx, join, right)?))
+                let small = self.small(ctx, join, right)?;
+                let impact = right
+                    .size
+                    .as_ref()
+                    .and_then(|facts| facts.source.as_ref())
+                    .and_then(|source| {
+                        ctx.settings
+                            .measurements
+                            .broadcast_impact(&join.left_reads, source)
+                    });
+                Some((right, small, impact))
             })
             .collect();
-        let Some(first) = found.iter().map(|(right, _)| right.node.start()).min() else {
+        let Some(first) = found.iter().map(|(right, ..)| right.node.start()).min() else {
             return;
         };
         // One way to name `broadcast` for the whole file, valid before its first use.
         let reference = reference_member(ctx.file, "pyspark.sql.functions", "broadcast", first);
-        for (right, small) in found {
+        for (right, small, impact) in found {
             let node = right.node;
             let mut edits = vec![
                 Edit::insert(node.start(), format!("{}(", reference.expr)),
@@ -54,7 +64,9 @@ impl Rule for BroadcastSmallTable {
                  being shuffled",
                 describe(node),
             );
-            out.push(ctx.diagnostic(self, node.range(), message, small.evidence, edits));
+            let mut diagnostic = ctx.diagnostic(self, node.range(), message, small.evidence, edits);
+            diagnostic.impact = impact;
+            out.push(diagnostic);
         }
     }
 }

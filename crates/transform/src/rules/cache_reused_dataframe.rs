@@ -96,6 +96,55 @@ impl Rule for CacheReusedDataframe {
     }
 }
 
+/// With a run whose SQL executions are the file's actions (`RuleContext::action_queries`):
+/// every counted action after the first reads the cache, so the stages of its execution that
+/// scanned the frame's inputs no longer run.
+fn cache_impact(
+    ctx: &RuleContext<'_, '_>,
+    frame: &Frame<'_>,
+    counted: &[ActionId],
+) -> Option<Impact> {
+    ctx.job_runs().into_iter().find_map(|run| {
+        let queries = ctx.action_queries(run)?;
+        let mut later: Vec<(usize, ActionId)> = counted
+            .iter()
+            .map(|&id| (ctx.model.action(id).node.start(), id))
+            .collect();
+        later.sort_unstable();
+        let mut changes = Vec::new();
+        let mut named = Vec::new();
+        for (_, id) in later.iter().skip(1) {
+            let (_, query) = queries.iter().find(|(action, _)| action == id)?;
+            let before = changes.len();
+            for scan in query.scans.iter().filter(|scan| {
+                frame
+                    .reads
+                    .iter()
+                    .any(|source| crate::measured::matching::matches(source, &scan.relation))
+            }) {
+                changes.extend(scan.stage_ids.iter().map(|&stage| Change::Skip { stage }));
+            }
+            if changes.len() > before {
+                named.push(format!("query {}", query.id));
+            }
+        }
+        changes.sort_unstable_by_key(|change| change.stage());
+        changes.dedup();
+        (!changes.is_empty()).then(|| Impact {
+            run: run.label().to_string(),
+            method: format!(
+                "in {} (the later passes over the frame: the run's SQL executions are the file's \
+                 actions, in order and kind), the {} stages that scanned the frame's inputs \
+                 skipped, then the run replayed; an upper bound: the cache's fill and reads are \
+                 not counted",
+                named.join(", "),
+                changes.len()
+            ),
+            changes,
+        })
+    })
+}
+
 /// Whether count-in-passing runs with its fix: unsafe fixes on, the rule selected, and Spark
 /// with `Observation`.
 fn folds_first(ctx: &RuleContext<'_, '_>) -> bool {
@@ -224,20 +273,22 @@ impl CacheReusedDataframe {
             costly.kind.describe(),
             ctx.line(costly.at)
         );
-        let impact = measured.as_ref().map(|cost| Impact {
-            run: cost.run.clone(),
-            changes: cost
-                .extra_stage_ids
-                .iter()
-                .map(|&stage| Change::Skip { stage })
-                .collect(),
-            method: format!(
-                "the {} stages that re-scanned the frame's inputs after their first scan skipped \
-                 (whole stages: the log does not split a stage's time between its scan and the \
-                 rest), then the run replayed; an upper bound: the cache's own fill and reads \
-                 are not counted",
-                cost.extra_stage_ids.len()
-            ),
+        let impact = cache_impact(ctx, frame, counted).or_else(|| {
+            measured.as_ref().map(|cost| Impact {
+                run: cost.run.clone(),
+                changes: cost
+                    .extra_stage_ids
+                    .iter()
+                    .map(|&stage| Change::Skip { stage })
+                    .collect(),
+                method: format!(
+                    "the {} stages that re-scanned the frame's inputs after their first scan \
+                     skipped (whole stages: the log does not split a stage's time between its \
+                     scan and the rest; some may belong to actions on other frames), then the \
+                     run replayed; an upper bound: the cache's own fill and reads are not counted",
+                    cost.extra_stage_ids.len()
+                ),
+            })
         });
         let evidence = match measured {
             Some(cost) => Evidence::Measured(format!(
