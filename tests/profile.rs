@@ -6,26 +6,9 @@
 //! logs hold the paths of the runs (`file:/tmp/sparkfix-eventlogs/bucket/dimensions/products`):
 //! the match is the template's.
 
-use std::path::Path;
-use std::process::Command;
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs sparkfix in the repository root; returns exit code, stdout and stderr.
-fn sparkfix(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_sparkfix"))
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .expect("the sparkfix binary runs");
-    (
-        output.status.code().expect("sparkfix exits normally"),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
+#[path = "support/run_sparkfix.rs"]
+mod run_sparkfix;
+use run_sparkfix::sparkfix;
 
 const LOGS: &str = "tests/eventlogs/logs";
 

@@ -2,28 +2,11 @@
 //! that made them: the Markdown and JSON reports (snapshots in `tests/snapshots/`), the
 //! invariants of their figures, the HTML page, and the errors.
 
-use std::path::Path;
-use std::process::Command;
-
 use serde_json::Value;
 
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs sparkfix in the repository root; returns exit code, stdout and stderr.
-fn sparkfix(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_sparkfix"))
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .expect("the sparkfix binary runs");
-    (
-        output.status.code().expect("sparkfix exits normally"),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
+#[path = "support/run_sparkfix.rs"]
+mod run_sparkfix;
+use run_sparkfix::sparkfix;
 
 const EXAMPLE_LOG: &str = "tests/eventlogs/logs/spark4/customer_purchase_analytics";
 const EXAMPLE_JOB: &str = "tests/eventlogs/jobs/customer_purchase_analytics.py";
