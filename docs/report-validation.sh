@@ -6,15 +6,18 @@
 #      Markdown and JSON, and takes its measured duration, its predicted duration after the fixes
 #      (same cluster) and each finding's estimate;
 #   3. makes the fixed job: a copy of the job fixed with `sparkfix --write --unsafe-fixes
-#      --profile LOG` (the diff is printed);
-#   4. times N runs of each of three variants, alternating: the original job, the fixed job, and
-#      the fixed job with --driver-memory 3g (the report's SPK007 finding, which has no code fix);
-#      durations are read from each run's event log (ApplicationEnd - ApplicationStart), as
-#      tests/eventlogs/measure_bypass.sh does;
-#   5. checks that the fixed job writes the same data as the original (row count, sums, exceptAll
+#      --profile LOG` (the diff is printed); and a second copy fixed the same way but with
+#      `--ignore SPK004` (no partition-output-by-date), to tell how much the new output layout,
+#      which the report does not estimate, moves the duration;
+#   4. times N runs of each of four variants, alternating: the original job, the fixed job, the
+#      fixed job with --driver-memory 3g (the report's SPK007 finding, which has no code fix), and
+#      the fixed job without SPK004 (fixed-nodate); durations are read from each run's event log
+#      (ApplicationEnd - ApplicationStart), as tests/eventlogs/measure_bypass.sh does, with the
+#      duration of each SQL execution;
+#   5. checks that the fixed jobs write the same data as the original (row count, sums, exceptAll
 #      both ways) on the outputs of each variant's last run;
 #   6. prints the predicted change against the measured change (medians) and the prediction's
-#      error, PASS when within 25% of the measured change.
+#      error, PASS when within 25% of the measured change (headline: the fixed variant).
 # Every run is as tests/eventlogs/generate.sh's `run`: local[2], event logging switched on from
 # outside (PYSPARK_SUBMIT_ARGS), --conf spark.sql.autoBroadcastJoinThreshold=1024 (the job's
 # SMALL_BROADCAST there), one Spark job at a time, each with its own folder under a fresh
@@ -32,7 +35,8 @@
 # `cargo build --release --locked` if missing. Reads the data under /tmp/sparkfix-eventlogs/
 # (BASE=... to override) and writes it first with make_data.py, as generate.sh does, if
 # bucket/transactions/ is missing. Overwrites BASE/bucket/summaries/customer_purchase_summary/
-# (the job's output). About 3 + 3 x N x 35 s on 2 cores (N=3: roughly 10-12 minutes).
+# (the job's output). About (1 + 4 x N) x 30 s plus 2 minutes for the data check on 2 cores
+# (N=3: roughly 10-15 minutes on a quiet machine).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -213,7 +217,8 @@ log_of() {
     echo "${entries[0]}"
 }
 
-# summary LOG: prints "<duration ms> <SQL executions> <tasks> <task run time ms> <spill MiB>"
+# summary LOG: prints "<duration ms> <SQL executions> <tasks> <task run time ms> <spill MiB>
+# q<id>:<s>,...", the last the duration of each SQL execution (start to end) in seconds,
 # from an event log (a Spark 4 eventlog_v2_ folder of .zstd parts, or one plain file)
 summary() {
     python3 - "$1" <<'EOF'
@@ -232,6 +237,7 @@ else:
     parts = [log]
 start = end = None
 sql = tasks = task_ms = spill = 0
+queries = {}
 for path in parts:
     if path.endswith(".zstd"):
         text = subprocess.run(["zstd", "-dc", path], check=True, capture_output=True).stdout
@@ -248,6 +254,9 @@ for path in parts:
             end = event["Timestamp"]
         elif kind.endswith(".SparkListenerSQLExecutionStart"):
             sql += 1
+            queries[event["executionId"]] = [event["time"], None]
+        elif kind.endswith(".SparkListenerSQLExecutionEnd"):
+            queries[event["executionId"]][1] = event["time"]
         elif kind == "SparkListenerTaskEnd":
             tasks += 1
             metrics = event.get("Task Metrics") or {}
@@ -255,7 +264,10 @@ for path in parts:
             spill += metrics.get("Memory Bytes Spilled", 0)
 if start is None or end is None:
     sys.exit(f"{log}: no SparkListenerApplicationStart/End")
-print(end - start, sql, tasks, task_ms, f"{spill / 2**20:.1f}")
+per_query = ",".join(
+    f"q{q}:{(t - s) / 1000:.1f}" if t is not None else f"q{q}:?" for q, (s, t) in sorted(queries.items())
+)
+print(end - start, sql, tasks, task_ms, f"{spill / 2**20:.1f}", per_query)
 EOF
 }
 
@@ -265,10 +277,10 @@ secs() { awk -v ms="$1" 'BEGIN { printf "%.3f", ms / 1000 }'; }
 say "1. profiled run of the original job: $JOB_REL ${SMALL_BROADCAST[*]}"
 run profiled "$JOB" "${SMALL_BROADCAST[@]}"
 PROFILE="$(log_of profiled)"
-read -r profiled_ms profiled_sql profiled_tasks profiled_task_ms profiled_spill < <(summary "$PROFILE")
+read -r profiled_ms profiled_sql profiled_tasks profiled_task_ms profiled_spill profiled_queries < <(summary "$PROFILE")
 [ -n "${profiled_spill:-}" ] || { say "FAILED: no duration in $PROFILE"; exit 1; }
 read -r profiled_other profiled_own <"$WORK/runs/profiled/other.txt"
-say "   profiled run: $(secs "$profiled_ms") s, $profiled_sql SQL executions, $profiled_tasks tasks, $(secs "$profiled_task_ms") s of task time, $profiled_spill MiB spilled, $profiled_other s of CPU used by other processes meanwhile (log: $PROFILE)"
+say "   profiled run: $(secs "$profiled_ms") s, $profiled_sql SQL executions, $profiled_tasks tasks, $(secs "$profiled_task_ms") s of task time, $profiled_spill MiB spilled, SQL executions $profiled_queries (s), $profiled_other s of CPU used by other processes meanwhile (log: $PROFILE)"
 
 # --- 2. the report ---------------------------------------------------------------------------
 say "2. sparkfix report --unsafe-fixes --profile LOG $JOB_REL"
@@ -321,12 +333,30 @@ diff -u "$WORK/original/$(basename "$JOB")" "$FIXED" >"$WORK/fix.diff" || [ $? -
 [ -s "$WORK/fix.diff" ] || { say "FAILED: sparkfix changed nothing"; exit 1; }
 sed 's/^/   /' "$WORK/fix.diff"
 
+# The same fixes without SPK004 partition-output-by-date (and so without the SPK003 rebalance
+# that the partitioned write then gets): how much of the measured change is the new layout.
+mkdir -p "$WORK/fixed-nodate"
+cp "$JOB" "$WORK/fixed-nodate/"
+FIXED_NODATE="$WORK/fixed-nodate/$(basename "$JOB")"
+say "   and without partition-output-by-date: sparkfix --write --unsafe-fixes --ignore SPK004 --profile LOG $FIXED_NODATE"
+rc=0
+"$SPARKFIX" --write --unsafe-fixes --ignore SPK004 --profile "$PROFILE" "$FIXED_NODATE" >"$WORK/write-nodate.txt" 2>&1 || rc=$?
+[ "$rc" -le 1 ] || { cat "$WORK/write-nodate.txt"; say "FAILED: sparkfix --write exited $rc"; exit 1; }
+echo "   diff -u fixed fixed-nodate:"
+diff -u "$FIXED" "$FIXED_NODATE" >"$WORK/nodate.diff" || [ $? -eq 1 ] || exit 1
+sed 's/^/   /' "$WORK/nodate.diff"
+
 # --- 4. the timed runs -----------------------------------------------------------------------
-VARIANTS=(original fixed fixed-3g)
+VARIANTS=(original fixed fixed-3g fixed-nodate)
+declare -A describe=(
+    [original]="the job as it is"
+    [fixed]="sparkfix --write --unsafe-fixes"
+    [fixed-3g]="the fixed job, --driver-memory 3g (SPK007)"
+    [fixed-nodate]="the fixes without SPK004 partition-output-by-date"
+)
 say "4. $N runs of each of: ${VARIANTS[*]} (alternating)"
-declare -A durations=([original]="" [fixed]="" [fixed-3g]="")
-declare -A last_log
-printf '   %-12s %10s %5s %6s %12s %10s %12s\n' run duration_s sql tasks task_time_s spill_MiB other_cpu_s
+declare -A durations last_log
+printf '   %-14s %10s %5s %6s %12s %10s %12s  %s\n' run duration_s sql tasks task_time_s spill_MiB other_cpu_s "SQL executions (s)"
 for i in $(seq 1 "$N"); do
     for variant in "${VARIANTS[@]}"; do
         label="$variant-$i"
@@ -334,13 +364,15 @@ for i in $(seq 1 "$N"); do
             original) run "$label" "$JOB" "${SMALL_BROADCAST[@]}" ;;
             fixed) run "$label" "$FIXED" "${SMALL_BROADCAST[@]}" ;;
             fixed-3g) run "$label" "$FIXED" "${SMALL_BROADCAST[@]}" "${DRIVER_MEMORY[@]}" ;;
+            fixed-nodate) run "$label" "$FIXED_NODATE" "${SMALL_BROADCAST[@]}" ;;
         esac
         log="$(log_of "$label")"
-        read -r ms sql tasks task_ms spill < <(summary "$log")
-        [ -n "${spill:-}" ] || { say "FAILED: no duration in $log"; exit 1; }
+        read -r ms sql tasks task_ms spill queries < <(summary "$log")
+        [ -n "${queries:-}" ] || { say "FAILED: no duration in $log"; exit 1; }
         read -r other own <"$WORK/runs/$label/other.txt"
-        printf '   %-12s %10s %5s %6s %12s %10s %12s\n' "$label" "$(secs "$ms")" "$sql" "$tasks" "$(secs "$task_ms")" "$spill" "$other"
-        echo "$label $ms $sql $tasks $task_ms $spill $other $own" >>"$WORK/runs.txt"
+        printf '   %-14s %10s %5s %6s %12s %10s %12s  %s\n' "$label" "$(secs "$ms")" "$sql" "$tasks" \
+            "$(secs "$task_ms")" "$spill" "$other" "$queries"
+        echo "$label $ms $sql $tasks $task_ms $spill $other $own $queries" >>"$WORK/runs.txt"
         durations[$variant]+="$ms "
         if [ "$i" -eq "$N" ]; then
             # the next variant overwrites the output: keep this one's aside for step 5
@@ -353,12 +385,14 @@ done
 # --- 5. same data? ---------------------------------------------------------------------------
 say "5. comparing the outputs of the last runs (original against each fixed variant)"
 data_ok=1
+outputs=()
+for variant in "${VARIANTS[@]}"; do outputs+=("$WORK/output-$variant"); done
 (
     cd "$WORK"
     unset SPARK_HOME
     SPARK_LOCAL_IP=127.0.0.1 PYSPARK_PYTHON="$SPARK4_VENV/bin/python" \
         PYSPARK_SUBMIT_ARGS="--master local[2] --conf spark.ui.enabled=false pyspark-shell" \
-        "$SPARK4_VENV/bin/python" - "$WORK/output-original" "$WORK/output-fixed" "$WORK/output-fixed-3g" <<'EOF'
+        "$SPARK4_VENV/bin/python" - "${outputs[@]}" <<'EOF'
 import sys
 
 from pyspark.sql import SparkSession
@@ -385,32 +419,34 @@ def facts(df):
     return row["rows"], row["total_amount"], row["transaction_count"]
 
 
+def cents(df):
+    # total_amount is a double summed in a plan-dependent order: also compared to the cent
+    return df.withColumn("total_amount", F.round("total_amount", 2))
+
+
 original = load(sys.argv[1])
 o_rows, o_amount, o_count = facts(original)
 print(f"   original: {o_rows} rows, sum(total_amount) {o_amount:.2f}, sum(transaction_count) {o_count}"
-      f" (files: {len(original.inputFiles())})")
+      f" ({len(original.inputFiles())} files)")
 ok = True
 for path in sys.argv[2:]:
     name = path.rsplit("output-", 1)[1]
     other = load(path)
     rows, amount, count = facts(other)
     exact = (original.exceptAll(other).count(), other.exceptAll(original).count())
-    # total_amount is a double summed in a plan-dependent order: also compare it to the cent
-    cents = lambda df: df.withColumn("total_amount", F.round("total_amount", 2))
     rounded = (cents(original).exceptAll(cents(other)).count(), cents(other).exceptAll(cents(original)).count())
     same = (rows == o_rows and round(amount, 2) == round(o_amount, 2) and count == o_count
             and rounded == (0, 0))
     ok = ok and same
     print(f"   {name}: {rows} rows, sum(total_amount) {amount:.2f}, sum(transaction_count) {count}"
-          f" (files: {len(other.inputFiles())}); exceptAll original-{name}, {name}-original:"
-          f" {exact[0]}, {exact[1]} rows exact, {rounded[0]}, {rounded[1]} with total_amount to the cent:"
-          f" {'SAME' if same else 'DIFFERENT'}")
+          f" ({len(other.inputFiles())} files); exceptAll both ways: {exact[0]}, {exact[1]} rows exactly,"
+          f" {rounded[0]}, {rounded[1]} with total_amount to the cent: {'SAME' if same else 'DIFFERENT'}")
 spark.stop()
 sys.exit(0 if ok else 3)
 EOF
 ) 2>"$WORK/compare.stderr" || data_ok=0
 if [ "$data_ok" -eq 1 ]; then data_check=SAME; else data_check=DIFFERENT; tail -n 20 "$WORK/compare.stderr"; fi
-echo "   console lines of the last runs (the fixed job prints the observed counts after the write):"
+echo "   console lines of the last runs (the fixed jobs print the observed counts after the write):"
 for variant in "${VARIANTS[@]}"; do
     grep -oE '(Processing [0-9]+ transactions|Valid transactions: [0-9]+|After joins: [0-9]+ records|Summary records: [0-9]+)' \
         "$WORK/runs/$variant-$N/console.txt" | paste -sd ';' | sed "s/^/     $variant: /; s/;/; /g" || true
@@ -426,12 +462,6 @@ median() { # values in ms -> median in ms
     tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END {
         m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.0f", m }'
 }
-m_original="$(median "${durations[original]}")"
-m_fixed="$(median "${durations[fixed]}")"
-m_fixed3g="$(median "${durations[fixed-3g]}")"
-predicted=$((measured_ms - after_fixes_ms))
-measured=$((m_original - m_fixed))
-measured3g=$((m_original - m_fixed3g))
 # error of the predicted change relative to the measured change, in percent; PASS within TOLERANCE
 verdict() { # PREDICTED MEASURED -> "<error %> PASS|MISS"
     awk -v p="$1" -v m="$2" -v t="$TOLERANCE" 'BEGIN {
@@ -439,24 +469,34 @@ verdict() { # PREDICTED MEASURED -> "<error %> PASS|MISS"
         e = (p - m) / m * 100; a = e < 0 ? -e : e
         printf "%+.1f%% %s\n", e, (a <= t ? "PASS" : "MISS") }'
 }
-read -r error result < <(verdict "$predicted" "$measured")
-read -r error3g result3g < <(verdict "$predicted" "$measured3g")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
+percent() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f%%", (a - b) / b * 100 }'; }
+declare -A med
+for variant in "${VARIANTS[@]}"; do med[$variant]="$(median "${durations[$variant]}")"; done
+predicted=$((measured_ms - after_fixes_ms))
 
 say "6. summary"
-cat <<EOF
-   profiled run (original job, the report's log):   $(secs "$profiled_ms") s
-   report: measured duration of that run:           $(secs "$measured_ms") s
-   report: predicted duration after the fixes:      $(secs "$after_fixes_ms") s (same cluster)
-   report: predicted change:                        $(secs "$predicted") s ($n_estimated of $((n_estimated + n_not_estimated)) findings estimated)
-   median original  ($N runs):                       $(secs "$m_original") s  [${durations[original]% }]
-   median fixed     ($N runs):                       $(secs "$m_fixed") s  [${durations[fixed]% }]  ($(ratio "$m_original" "$m_fixed") faster)
-   median fixed-3g  ($N runs, --driver-memory 3g):   $(secs "$m_fixed3g") s  [${durations[fixed-3g]% }]  ($(ratio "$m_original" "$m_fixed3g") faster)
-   measured change, original - fixed:               $(secs "$measured") s
-   measured change, original - fixed-3g:            $(secs "$measured3g") s
-   prediction error vs fixed:    (predicted - measured) / measured = $error: $result (within ${TOLERANCE}%)
-   prediction error vs fixed-3g: (predicted - measured) / measured = $error3g: $result3g (within ${TOLERANCE}%)
-   data check (original vs fixed, fixed-3g):        $data_check
-   CPU used by other processes during a timed run:  at most $(awk '$7 > m { m = $7 } END { printf "%.1f", m }' "$WORK/runs.txt") s (per run: $WORK/runs.txt)
-   everything is under $WORK
-EOF
+echo "   profiled run (original job, the report's log):  $(secs "$profiled_ms") s"
+echo "   report: measured duration of that run:          $(secs "$measured_ms") s (replay model error $model_error)"
+echo "   report: predicted duration after the fixes:     $(secs "$after_fixes_ms") s (same cluster)"
+echo "   report: predicted change:                       $(secs "$predicted") s ($n_estimated of $((n_estimated + n_not_estimated)) findings estimated)"
+for variant in "${VARIANTS[@]}"; do
+    line="$(printf '   median %-13s (%s runs): %10s s  [%s]' "$variant" "$N" "$(secs "${med[$variant]}")" "${durations[$variant]% }")"
+    [ "$variant" = original ] || line+="  ($(ratio "${med[original]}" "${med[$variant]}") faster than the original)"
+    echo "$line   ${describe[$variant]}"
+done
+for variant in "${VARIANTS[@]:1}"; do
+    measured=$((med[original] - med[$variant]))
+    read -r error result < <(verdict "$predicted" "$measured")
+    [ "$variant" != fixed ] || { headline_error="$error"; headline_result="$result"; headline_measured="$measured"; }
+    printf '   %-13s measured change (median original - median %s): %s s; prediction error (predicted - measured) / measured = %s: %s (within %s%%)\n' \
+        "$variant:" "$variant" "$(secs "$measured")" "$error" "$result" "$TOLERANCE"
+done
+echo "   predicted duration after the fixes against the median fixed run: $(secs "$after_fixes_ms") s vs $(secs "${med[fixed]}") s ($(percent "$after_fixes_ms" "${med[fixed]}"))"
+echo "   profiled run against the median original run: $(secs "$profiled_ms") s vs $(secs "${med[original]}") s ($(percent "$profiled_ms" "${med[original]}"))"
+echo "   data check (original vs every fixed variant, last runs): $data_check"
+echo "   CPU used by other processes during a timed run: at most $(awk '$7 > m { m = $7 } END { printf "%.1f", m }' "$WORK/runs.txt") s (per run: $WORK/runs.txt)"
+echo "   HEADLINE: predicted change $(secs "$predicted") s, measured change $(secs "$headline_measured") s" \
+    "(median original $(secs "${med[original]}") s - median fixed $(secs "${med[fixed]}") s)," \
+    "error $headline_error: $headline_result; data check: $data_check"
+echo "   everything is under $WORK"

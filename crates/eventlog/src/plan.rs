@@ -472,6 +472,7 @@ fn passes_rows_through(name: &str) -> bool {
         name,
         "Filter"
             | "Project"
+            | "CollectMetrics"
             | "ColumnarToRow"
             | "RowToColumnar"
             | "InputAdapter"
