@@ -18,6 +18,25 @@ pub fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
             "file is read-only",
         ));
     }
+    write_through_temporary(&target, contents, Some(permissions))
+}
+
+/// Writes `contents` to `path`, a new file or one to replace, never leaving it half-written: a
+/// temporary file in the same folder renamed over it.
+pub fn write_new(path: &Path, contents: &str) -> io::Result<()> {
+    if fs::symlink_metadata(path).is_ok() {
+        return write_atomically(path, contents);
+    }
+    write_through_temporary(path, contents, None)
+}
+
+/// Writes `contents` to a temporary file in `target`'s folder (with `permissions`, when given)
+/// and renames it over `target`.
+fn write_through_temporary(
+    target: &Path,
+    contents: &str,
+    permissions: Option<fs::Permissions>,
+) -> io::Result<()> {
     let folder = match target.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -28,28 +47,10 @@ pub fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
         .tempfile_in(folder)?;
     temporary.write_all(contents.as_bytes())?;
     temporary.as_file().sync_all()?;
-    fs::set_permissions(temporary.path(), permissions)?;
-    temporary.persist(&target).map_err(|error| error.error)?;
-    Ok(())
-}
-
-/// Writes `contents` to `path`, a new file or one to replace, never leaving it half-written: a
-/// temporary file in the same folder renamed over it.
-pub fn write_new(path: &Path, contents: &str) -> io::Result<()> {
-    if fs::symlink_metadata(path).is_ok() {
-        return write_atomically(path, contents);
+    if let Some(permissions) = permissions {
+        fs::set_permissions(temporary.path(), permissions)?;
     }
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut temporary = tempfile::Builder::new()
-        .prefix(".sparkfix-")
-        .suffix(".tmp")
-        .tempfile_in(folder)?;
-    temporary.write_all(contents.as_bytes())?;
-    temporary.as_file().sync_all()?;
-    temporary.persist(path).map_err(|error| error.error)?;
+    temporary.persist(target).map_err(|error| error.error)?;
     Ok(())
 }
 

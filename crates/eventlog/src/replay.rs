@@ -81,39 +81,11 @@ pub fn replay(run: &Run, slots: u32) -> Option<Replay> {
         return None;
     }
     let measured_jobs: u64 = groups.iter().map(|g| g.end - g.start).sum();
-    let mut tasks: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
-    let mut parents: BTreeMap<u64, &[u64]> = BTreeMap::new();
-    let mut stage_job: BTreeMap<u64, u64> = BTreeMap::new();
-    for stage in &run.stages {
-        // Every attempt's successful tasks ran: they all take a slot.
-        tasks
-            .entry(stage.id)
-            .or_default()
-            .extend(&stage.task_durations_ms);
-        if !stage.parents.is_empty() || !parents.contains_key(&stage.id) {
-            parents.insert(stage.id, &stage.parents);
-        }
-        if let Some(job) = stage.job {
-            stage_job.insert(stage.id, job);
-        }
-    }
-    let mut jobs_ms = 0;
-    for group in &groups {
-        let stages: Vec<StageNode<'_>> = tasks
-            .iter()
-            .filter(|(id, _)| {
-                stage_job
-                    .get(id)
-                    .is_some_and(|job| group.jobs.contains(job))
-            })
-            .map(|(&id, durations)| StageNode {
-                id,
-                parents: parents.get(&id).copied().unwrap_or(&[]),
-                durations,
-            })
-            .collect();
-        jobs_ms += schedule(&stages, slots.max(1));
-    }
+    let graph = StageGraph::of(run);
+    let jobs_ms = groups
+        .iter()
+        .map(|group| schedule(&graph.nodes(group), slots.max(1)))
+        .sum();
     Some(Replay {
         slots: slots.max(1),
         driver_ms: duration.saturating_sub(measured_jobs),
@@ -300,21 +272,7 @@ pub fn modelled_timeline(run: &Run, slots: u32) -> Vec<Span> {
     let Some(origin) = run.started_ms else {
         return Vec::new();
     };
-    let mut stage_job: BTreeMap<u64, u64> = BTreeMap::new();
-    let mut tasks: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
-    let mut parents: BTreeMap<u64, &[u64]> = BTreeMap::new();
-    for stage in &run.stages {
-        tasks
-            .entry(stage.id)
-            .or_default()
-            .extend(&stage.task_durations_ms);
-        if !stage.parents.is_empty() || !parents.contains_key(&stage.id) {
-            parents.insert(stage.id, &stage.parents);
-        }
-        if let Some(job) = stage.job {
-            stage_job.insert(stage.id, job);
-        }
-    }
+    let graph = StageGraph::of(run);
     let mut spans = Vec::new();
     let mut clock = 0u64;
     let mut measured_end = origin;
@@ -322,21 +280,7 @@ pub fn modelled_timeline(run: &Run, slots: u32) -> Vec<Span> {
         // The driver's time before this group, as measured.
         clock += group.start.saturating_sub(measured_end);
         measured_end = measured_end.max(group.end);
-        let stages: Vec<StageNode<'_>> = tasks
-            .iter()
-            .filter(|(id, durations)| {
-                !durations.is_empty()
-                    && stage_job
-                        .get(id)
-                        .is_some_and(|job| group.jobs.contains(job))
-            })
-            .map(|(&id, durations)| StageNode {
-                id,
-                parents: parents.get(&id).copied().unwrap_or(&[]),
-                durations,
-            })
-            .collect();
-        let placed = schedule_spans(&stages, slots.max(1));
+        let placed = schedule_spans(&graph.nodes(group), slots.max(1));
         let mut group_end = 0;
         for (stage, start, end) in placed {
             group_end = group_end.max(end);
@@ -344,13 +288,62 @@ pub fn modelled_timeline(run: &Run, slots: u32) -> Vec<Span> {
                 stage,
                 start_ms: clock + start,
                 end_ms: clock + end,
-                task_ms: tasks.get(&stage).map_or(0, |d| d.iter().sum()),
+                task_ms: graph.tasks.get(&stage).map_or(0, |d| d.iter().sum()),
             });
         }
         clock += group_end;
     }
     spans.sort_by_key(|span| (span.start_ms, span.stage));
     spans
+}
+
+/// A run's stages as the replay sees them: every attempt's successful task durations, the
+/// parents, the job of each stage.
+struct StageGraph<'r> {
+    tasks: BTreeMap<u64, Vec<u64>>,
+    parents: BTreeMap<u64, &'r [u64]>,
+    job: BTreeMap<u64, u64>,
+}
+
+impl<'r> StageGraph<'r> {
+    fn of(run: &'r Run) -> Self {
+        let mut graph = StageGraph {
+            tasks: BTreeMap::new(),
+            parents: BTreeMap::new(),
+            job: BTreeMap::new(),
+        };
+        for stage in &run.stages {
+            // Every attempt's successful tasks ran: they all take a slot.
+            graph
+                .tasks
+                .entry(stage.id)
+                .or_default()
+                .extend(&stage.task_durations_ms);
+            if !stage.parents.is_empty() || !graph.parents.contains_key(&stage.id) {
+                graph.parents.insert(stage.id, &stage.parents);
+            }
+            if let Some(job) = stage.job {
+                graph.job.insert(stage.id, job);
+            }
+        }
+        graph
+    }
+
+    /// The stages with tasks of the jobs in `group`.
+    fn nodes(&self, group: &JobGroup) -> Vec<StageNode<'_>> {
+        self.tasks
+            .iter()
+            .filter(|(id, durations)| {
+                !durations.is_empty()
+                    && self.job.get(id).is_some_and(|job| group.jobs.contains(job))
+            })
+            .map(|(&id, durations)| StageNode {
+                id,
+                parents: self.parents.get(&id).copied().unwrap_or(&[]),
+                durations,
+            })
+            .collect()
+    }
 }
 
 /// Jobs whose measured intervals overlap, merged: each group is replayed on its own.

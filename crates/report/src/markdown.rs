@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use crate::build::seconds;
 use crate::model::{Estimate, Report, Sizing};
+use crate::pricing::trim;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -254,11 +255,6 @@ pub(crate) fn money(value: f64) -> String {
         let decimals = (-magnitude.log10().floor()) as usize + 1;
         format!("{sign}${magnitude:.decimals$}")
     }
-}
-
-fn trim(value: f64) -> String {
-    let text = format!("{value:.2}");
-    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 fn plural(n: usize) -> &'static str {

@@ -98,7 +98,7 @@ impl Pricing {
 }
 
 /// A number without trailing zeros: `0.5`, `2`, `0.44`.
-fn trim(value: f64) -> String {
+pub(crate) fn trim(value: f64) -> String {
     let text = format!("{value:.4}");
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
