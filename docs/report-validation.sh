@@ -7,17 +7,19 @@
 #      (same cluster) and each finding's estimate;
 #   3. makes the fixed job: a copy of the job fixed with `sparkfix --write --unsafe-fixes
 #      --profile LOG` (the diff is printed); and a second copy fixed the same way but with
-#      `--ignore SPK004` (no partition-output-by-date), to tell how much the new output layout,
-#      which the report does not estimate, moves the duration;
-#   4. times N runs of each of four variants, alternating: the original job, the fixed job, the
-#      fixed job with --driver-memory 3g (the report's SPK007 finding, which has no code fix), and
-#      the fixed job without SPK004 (fixed-nodate); durations are read from each run's event log
+#      `--ignore SPK004` (no partition-output-by-date, fixed-nodate): the fixes the report's
+#      total stands for, since the report does not estimate the new output layout in time (it
+#      says the layout makes this job slower, its gain being in the readers of the output);
+#   4. times N runs of each of three variants, alternating: the original job, the fixed job and
+#      fixed-nodate (the report's SPK007 finding has no code fix: an earlier version of this
+#      script also ran it with --driver-memory 3g, with no gain); durations are read from each run's event log
 #      (ApplicationEnd - ApplicationStart), as tests/eventlogs/measure_bypass.sh does, with the
 #      duration of each SQL execution;
 #   5. checks that the fixed jobs write the same data as the original (row count, sums, exceptAll
 #      both ways) on the outputs of each variant's last run;
 #   6. prints the predicted change against the measured change (medians) and the prediction's
-#      error, PASS when within 25% of the measured change (headline: the fixed variant).
+#      error, PASS when within 25% of the measured change (headline: fixed-nodate, the fixes
+#      the report's total counts; the fixed variant is printed beside it).
 # Every run is as tests/eventlogs/generate.sh's `run`: local[2], event logging switched on from
 # outside (PYSPARK_SUBMIT_ARGS), --conf spark.sql.autoBroadcastJoinThreshold=1024 (the job's
 # SMALL_BROADCAST there), one Spark job at a time, each with its own folder under a fresh
@@ -35,7 +37,7 @@
 # `cargo build --release --locked` if missing. Reads the data under /tmp/sparkfix-eventlogs/
 # (BASE=... to override) and writes it first with make_data.py, as generate.sh does, if
 # bucket/transactions/ is missing. Overwrites BASE/bucket/summaries/customer_purchase_summary/
-# (the job's output). About (1 + 4 x N) x 30 s plus 2 minutes for the data check on 2 cores
+# (the job's output). About (1 + 3 x N) x 30 s plus 2 minutes for the data check on 2 cores
 # (N=3: roughly 10-15 minutes on a quiet machine).
 set -euo pipefail
 
@@ -49,7 +51,6 @@ JOB_REL=tests/eventlogs/jobs/customer_purchase_analytics.py
 JOB="$REPO/$JOB_REL"
 OUTPUT="$BASE/bucket/summaries/customer_purchase_summary"
 SMALL_BROADCAST=(--conf spark.sql.autoBroadcastJoinThreshold=1024)
-DRIVER_MEMORY=(--driver-memory 3g)
 TOLERANCE=25 # percent of the measured change
 
 [[ "$N" =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [N] (N >= 1 runs per variant)" >&2; exit 2; }
@@ -347,11 +348,11 @@ diff -u "$FIXED" "$FIXED_NODATE" >"$WORK/nodate.diff" || [ $? -eq 1 ] || exit 1
 sed 's/^/   /' "$WORK/nodate.diff"
 
 # --- 4. the timed runs -----------------------------------------------------------------------
-VARIANTS=(original fixed fixed-3g fixed-nodate)
+VARIANTS=(original fixed fixed-nodate)
+HEADLINE=fixed-nodate
 declare -A describe=(
     [original]="the job as it is"
     [fixed]="sparkfix --write --unsafe-fixes"
-    [fixed-3g]="the fixed job, --driver-memory 3g (SPK007)"
     [fixed-nodate]="the fixes without SPK004 partition-output-by-date"
 )
 say "4. $N runs of each of: ${VARIANTS[*]} (alternating)"
@@ -363,7 +364,6 @@ for i in $(seq 1 "$N"); do
         case "$variant" in
             original) run "$label" "$JOB" "${SMALL_BROADCAST[@]}" ;;
             fixed) run "$label" "$FIXED" "${SMALL_BROADCAST[@]}" ;;
-            fixed-3g) run "$label" "$FIXED" "${SMALL_BROADCAST[@]}" "${DRIVER_MEMORY[@]}" ;;
             fixed-nodate) run "$label" "$FIXED_NODATE" "${SMALL_BROADCAST[@]}" ;;
         esac
         log="$(log_of "$label")"
@@ -488,15 +488,16 @@ done
 for variant in "${VARIANTS[@]:1}"; do
     measured=$((med[original] - med[$variant]))
     read -r error result < <(verdict "$predicted" "$measured")
-    [ "$variant" != fixed ] || { headline_error="$error"; headline_result="$result"; headline_measured="$measured"; }
+    [ "$variant" != "$HEADLINE" ] || { headline_error="$error"; headline_result="$result"; headline_measured="$measured"; }
     printf '   %-13s measured change (median original - median %s): %s s; prediction error (predicted - measured) / measured = %s: %s (within %s%%)\n' \
         "$variant:" "$variant" "$(secs "$measured")" "$error" "$result" "$TOLERANCE"
 done
-echo "   predicted duration after the fixes against the median fixed run: $(secs "$after_fixes_ms") s vs $(secs "${med[fixed]}") s ($(percent "$after_fixes_ms" "${med[fixed]}"))"
+echo "   predicted duration after the fixes against the median $HEADLINE run: $(secs "$after_fixes_ms") s vs $(secs "${med[$HEADLINE]}") s ($(percent "$after_fixes_ms" "${med[$HEADLINE]}"))"
+echo "   predicted share of the run saved: $(awk -v p="$predicted" -v m="$measured_ms" 'BEGIN { printf "%.1f%%", p / m * 100 }'); measured share (median $HEADLINE against median original): $(awk -v a="${med[original]}" -v b="${med[$HEADLINE]}" 'BEGIN { printf "%.1f%%", (a - b) / a * 100 }')"
 echo "   profiled run against the median original run: $(secs "$profiled_ms") s vs $(secs "${med[original]}") s ($(percent "$profiled_ms" "${med[original]}"))"
 echo "   data check (original vs every fixed variant, last runs): $data_check"
 echo "   CPU used by other processes during a timed run: at most $(awk '$7 > m { m = $7 } END { printf "%.1f", m }' "$WORK/runs.txt") s (per run: $WORK/runs.txt)"
 echo "   HEADLINE: predicted change $(secs "$predicted") s, measured change $(secs "$headline_measured") s" \
-    "(median original $(secs "${med[original]}") s - median fixed $(secs "${med[fixed]}") s)," \
+    "(median original $(secs "${med[original]}") s - median $HEADLINE $(secs "${med[$HEADLINE]}") s)," \
     "error $headline_error: $headline_result; data check: $data_check"
 echo "   everything is under $WORK"

@@ -29,7 +29,7 @@ pub mod replay;
 
 pub use collector::memory_bytes;
 pub use profile::{
-    Exchange, Executors, Job, Join, JoinSide, JoinStrategy, PartialAggregate, Profile, Query,
-    Relation, Rescan, Run, Scan, Stage, Write,
+    AggregateOnJoin, Exchange, Executors, Job, Join, JoinSide, JoinStrategy, PartialAggregate,
+    Profile, Query, Relation, Rescan, Run, Scan, Stage, Write,
 };
 pub use reader::{LogReader, Problem};

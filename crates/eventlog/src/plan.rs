@@ -15,7 +15,8 @@ use std::collections::HashSet;
 
 use crate::events::PlanNode;
 use crate::profile::{
-    Exchange, Join, JoinSide, JoinStrategy, PartialAggregate, Relation, Scan, Write,
+    AggregateOnJoin, Exchange, Join, JoinSide, JoinStrategy, PartialAggregate, Relation, Scan,
+    Write,
 };
 use crate::relation;
 
@@ -64,6 +65,25 @@ struct JoinIds {
     output_rows: Option<u64>,
     left: SideIds,
     right: SideIds,
+    aggregate_above: Option<AggregateOnJoinIds>,
+    /// `shuffle write time` of the shuffle the join's output goes straight into.
+    output_shuffle_write: Option<u64>,
+}
+
+/// A shuffle exchange above a node, with only row-wise operators between.
+#[derive(Debug, Clone, Copy)]
+struct ShuffleAbove {
+    write_time: Option<u64>,
+}
+
+/// A grouped aggregate above a join with only row-wise operators between: no exchange.
+#[derive(Debug, Clone)]
+struct AggregateOnJoinIds {
+    keys: Vec<String>,
+    partial: bool,
+    input_rows: Option<u64>,
+    output_rows: Option<u64>,
+    build_time: Option<u64>,
 }
 
 #[derive(Debug, Default)]
@@ -74,6 +94,7 @@ struct SideIds {
     /// The side's shuffle: `shuffle write time` (ns) and `fetch wait time` (ms) of its exchange.
     shuffle_write_time: Option<u64>,
     fetch_wait_time: Option<u64>,
+    shuffle_records: Option<u64>,
     /// `sort time` (ms) of the sort on the side's spine (a sort-merge join's).
     sort_time: Option<u64>,
 }
@@ -121,15 +142,43 @@ pub trait Accumulators {
 impl PlanSummary {
     pub fn of(root: &PlanNode) -> PlanSummary {
         let mut summary = PlanSummary::default();
-        summary.visit(root, None, false);
+        summary.visit(root, None, None, None);
         summary
     }
 
     /// `exchange_above`: the `data size` accumulator of the exchange above `node` with only
-    /// row-wise operators between; `shuffle_above`: whether a shuffle exchange is above `node`
-    /// with only such operators between.
-    fn visit(&mut self, node: &PlanNode, exchange_above: Option<u64>, shuffle_above: bool) {
+    /// row-wise operators between; `shuffle_above`: the shuffle exchange above `node` with only
+    /// such operators between (its `shuffle write time` accumulator); `aggregate_above`: the grouped aggregate above `node`
+    /// with only such operators (or its own final phase, or a broadcast join's stream side)
+    /// between.
+    fn visit(
+        &mut self,
+        node: &PlanNode,
+        exchange_above: Option<u64>,
+        shuffle_above: Option<ShuffleAbove>,
+        aggregate_above: Option<AggregateOnJoinIds>,
+    ) {
         let name = node.node_name.as_str();
+        let keys = grouping_keys(&node.simple_string).filter(|keys| !keys.is_empty());
+        let mut aggregate_below = if let Some(keys) = keys.filter(|_| is_aggregate(name)) {
+            // The partial phase: `partial_` functions, or the final phase of the same keys
+            // right above it (an aggregate without functions prints none).
+            let partial = node.simple_string.contains("partial_")
+                || aggregate_above
+                    .as_ref()
+                    .is_some_and(|above| above.keys == keys);
+            Some(AggregateOnJoinIds {
+                keys,
+                partial,
+                input_rows: input_rows(node),
+                output_rows: node.metric("number of output rows"),
+                build_time: node.metric("time in aggregation build"),
+            })
+        } else if passes_rows_through(name) && !is_exchange(name) {
+            aggregate_above.clone()
+        } else {
+            None
+        };
         if name == "InMemoryTableScan" {
             self.cache_reads += 1;
         }
@@ -145,6 +194,7 @@ impl PlanSummary {
             });
         }
         if let Some(strategy) = JoinStrategy::from_node_name(name) {
+            let shuffled = strategy.shuffles_both_sides();
             self.joins.push(JoinIds {
                 key: key(node),
                 strategy,
@@ -152,7 +202,16 @@ impl PlanSummary {
                 output_rows: node.metric("number of output rows"),
                 left: node.children.first().map(side).unwrap_or_default(),
                 right: node.children.get(1).map(side).unwrap_or_default(),
+                aggregate_above: if shuffled {
+                    aggregate_above.clone()
+                } else {
+                    None
+                },
+                output_shuffle_write: shuffle_above.and_then(|shuffle| shuffle.write_time),
             });
+            // A broadcast join keeps its stream side's partitioning (its build side is under
+            // a broadcast exchange); a shuffled join's sides have their own.
+            aggregate_below = if shuffled { None } else { aggregate_above };
         }
         if node.metric("number of written files").is_some()
             && let Some((command, target)) = relation::written(node)
@@ -167,7 +226,7 @@ impl PlanSummary {
                 partitions: node.metric("number of dynamic part"),
             });
         }
-        if shuffle_above
+        if shuffle_above.is_some()
             && is_partial_aggregate(node)
             && let Some(keys) = grouping_keys(&node.simple_string)
             && !keys.is_empty()
@@ -198,9 +257,17 @@ impl PlanSummary {
         } else {
             None
         };
-        let shuffle_below = name == "Exchange" || (shuffle_above && passes_rows_through(name));
+        let shuffle_below = if name == "Exchange" {
+            Some(ShuffleAbove {
+                write_time: node.metric("shuffle write time"),
+            })
+        } else if passes_rows_through(name) {
+            shuffle_above
+        } else {
+            None
+        };
         for child in &node.children {
-            self.visit(child, below, shuffle_below);
+            self.visit(child, below, shuffle_below, aggregate_below.clone());
         }
     }
 
@@ -240,6 +307,7 @@ impl PlanSummary {
             shuffle_write_ms: value(side.shuffle_write_time).map(|ns| ns / 1_000_000),
             fetch_wait_ms: value(side.fetch_wait_time),
             sort_ms: value(side.sort_time),
+            shuffle_records: value(side.shuffle_records),
             map_stage_ids: stages(side.shuffle_write_time),
             bytes: value(side.exchange_bytes).or_else(|| {
                 let read: Vec<u64> = side
@@ -260,6 +328,19 @@ impl PlanSummary {
                 stage_ids: stages(join.output_rows),
                 left: side(&join.left),
                 right: side(&join.right),
+                alone_in_stage: join.left.shuffle_write_time.is_some()
+                    && join.right.shuffle_write_time.is_some()
+                    && join.output_shuffle_write.is_some(),
+                output_shuffle_write_ms: value(join.output_shuffle_write).map(|ns| ns / 1_000_000),
+                aggregate_above: join
+                    .aggregate_above
+                    .as_ref()
+                    .map(|aggregate| AggregateOnJoin {
+                        partial: aggregate.partial,
+                        input_rows: value(aggregate.input_rows),
+                        output_rows: value(aggregate.output_rows),
+                        build_time_ms: value(aggregate.build_time),
+                    }),
             })
             .collect();
         let writes = self
@@ -321,6 +402,7 @@ fn side(root: &PlanNode) -> SideIds {
             side.exchange_bytes = node.metric("data size");
             side.shuffle_write_time = node.metric("shuffle write time");
             side.fetch_wait_time = node.metric("fetch wait time");
+            side.shuffle_records = node.metric("shuffle records written");
             break;
         }
         if node.node_name == "Sort" && side.sort_time.is_none() {
@@ -357,10 +439,7 @@ fn key(node: &PlanNode) -> Option<u64> {
 /// it has none (a `distinct` or a group-by-only aggregate) and its input is not a shuffle (the
 /// final phase of those reads one).
 fn is_partial_aggregate(node: &PlanNode) -> bool {
-    if !matches!(
-        node.node_name.as_str(),
-        "HashAggregate" | "ObjectHashAggregate" | "SortAggregate"
-    ) {
+    if !is_aggregate(&node.node_name) {
         return false;
     }
     let text = &node.simple_string;
@@ -459,6 +538,13 @@ fn input_rows(node: &PlanNode) -> Option<u64> {
             _ => return None,
         }
     }
+}
+
+fn is_aggregate(name: &str) -> bool {
+    matches!(
+        name,
+        "HashAggregate" | "ObjectHashAggregate" | "SortAggregate"
+    )
 }
 
 fn is_exchange(name: &str) -> bool {

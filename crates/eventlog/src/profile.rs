@@ -194,6 +194,29 @@ pub struct Join {
     pub stage_ids: Vec<u64>,
     pub left: JoinSide,
     pub right: JoinSide,
+    /// Whether the join's stage ran only the join: both inputs are shuffles and its output goes
+    /// straight into another shuffle. A broadcast then removes that whole stage, except the
+    /// output's shuffle write, which moves into the larger side's stage.
+    pub alone_in_stage: bool,
+    /// The `shuffle write time` of the shuffle the join's output goes straight into.
+    pub output_shuffle_write_ms: Option<u64>,
+    /// The grouped aggregation that ran on the join's output in the join's stage, on the
+    /// partitioning the join's shuffles gave the rows (no exchange between them).
+    pub aggregate_above: Option<AggregateOnJoin>,
+}
+
+/// A grouped aggregation that used a shuffled join's output partitioning instead of a shuffle
+/// of its own: once the join is broadcast, that partitioning is gone and the aggregation needs
+/// an exchange (and, when it ran in one phase, a partial phase before it).
+#[derive(Debug, Clone, Default)]
+pub struct AggregateOnJoin {
+    /// The partial phase, its final phase above it in the same stage; else one phase (no
+    /// partial aggregation in the plan).
+    pub partial: bool,
+    pub input_rows: Option<u64>,
+    pub output_rows: Option<u64>,
+    /// `time in aggregation build`, summed over tasks.
+    pub build_time_ms: Option<u64>,
 }
 
 /// One input of a join.
@@ -209,6 +232,8 @@ pub struct JoinSide {
     pub shuffle_write_ms: Option<u64>,
     pub fetch_wait_ms: Option<u64>,
     pub sort_ms: Option<u64>,
+    /// `shuffle records written` of the side's exchange.
+    pub shuffle_records: Option<u64>,
     /// The stages that wrote the side's shuffle.
     pub map_stage_ids: Vec<u64>,
 }

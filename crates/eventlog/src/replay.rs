@@ -13,7 +13,7 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
-use crate::profile::{Job, Run};
+use crate::profile::{Job, Query, Run};
 
 /// A run's modelled duration on a number of task slots.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,49 +93,154 @@ pub fn replay(run: &Run, slots: u32) -> Option<Replay> {
     })
 }
 
-/// A change to a run's measured work, for modelling what a fix would save.
+/// A change to a run's measured work, for modelling what a fix would save (or cost).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Change {
-    /// The stage no longer runs (its action is gone, or it reads a cache instead).
+    /// The SQL execution no longer runs (its action is gone): its stages are skipped, and the
+    /// time it spent outside its jobs (planning, the driver's part of the query) is taken off
+    /// the run.
+    SkipQuery { query: u64 },
+    /// The stage no longer runs (it reads a cache instead).
     Skip { stage: u64 },
     /// The stage's tasks do `task_ms` less work in all, shared in proportion to their durations.
     Shorten { stage: u64, task_ms: u64 },
+    /// The stage's tasks do `task_ms` more work in all (an operator the fix adds), shared in
+    /// proportion to their durations.
+    Lengthen { stage: u64, task_ms: u64 },
 }
 
 impl Change {
-    pub fn stage(self) -> u64 {
+    /// The stage the change acts on; `None` for a whole query.
+    pub fn stage(self) -> Option<u64> {
         match self {
-            Change::Skip { stage } | Change::Shorten { stage, .. } => stage,
+            Change::SkipQuery { .. } => None,
+            Change::Skip { stage }
+            | Change::Shorten { stage, .. }
+            | Change::Lengthen { stage, .. } => Some(stage),
         }
     }
 }
 
-/// The run with `changes` applied to its stages' tasks (what [`replay`] then schedules).
+/// The run with `changes` applied to its stages' tasks (what [`replay`] then schedules). A
+/// skipped stage stays skipped whatever else changes it.
 pub fn changed(run: &Run, changes: &[Change]) -> Run {
-    let mut run = run.clone();
-    for stage in &mut run.stages {
-        for change in changes.iter().filter(|change| change.stage() == stage.id) {
-            match *change {
-                Change::Skip { .. } => {
-                    stage.task_durations_ms.clear();
-                    stage.task_time_ms = 0;
-                }
-                Change::Shorten { task_ms, .. } => {
-                    let total: u64 = stage.task_durations_ms.iter().sum();
-                    if total == 0 {
-                        continue;
-                    }
-                    let keep = total.saturating_sub(task_ms) as f64 / total as f64;
-                    for duration in &mut stage.task_durations_ms {
-                        *duration = (*duration as f64 * keep).round() as u64;
-                    }
-                    stage.task_time_ms = stage.task_durations_ms.iter().sum();
-                }
+    let mut skipped: Vec<u64> = Vec::new();
+    let mut cut: Vec<(u64, u64)> = Vec::new();
+    for change in changes {
+        match *change {
+            Change::SkipQuery { query } => {
+                let Some(query) = run.queries.iter().find(|q| q.id == query) else {
+                    continue;
+                };
+                skipped.extend(&query.stage_ids);
+                cut.extend(outside_jobs(run, query));
             }
+            Change::Skip { stage } => skipped.push(stage),
+            _ => {}
         }
     }
-    run
+    let mut changed = run.clone();
+    shift_after_cuts(&mut changed, &merged_spans(cut));
+    for stage in &mut changed.stages {
+        if skipped.contains(&stage.id) {
+            stage.task_durations_ms.clear();
+            stage.task_time_ms = 0;
+            continue;
+        }
+        let mut delta: i64 = 0;
+        for change in changes.iter().filter(|c| c.stage() == Some(stage.id)) {
+            match *change {
+                Change::Shorten { task_ms, .. } => delta -= task_ms as i64,
+                Change::Lengthen { task_ms, .. } => delta += task_ms as i64,
+                _ => {}
+            }
+        }
+        let total: u64 = stage.task_durations_ms.iter().sum();
+        if delta == 0 || total == 0 {
+            continue;
+        }
+        let scale = (total as i64 + delta).max(0) as f64 / total as f64;
+        for duration in &mut stage.task_durations_ms {
+            *duration = (*duration as f64 * scale).round() as u64;
+        }
+        stage.task_time_ms = stage.task_durations_ms.iter().sum();
+    }
+    changed
+}
+
+/// The parts of a SQL execution's span that none of its jobs covers (planning, the driver's
+/// part of the query): what goes when the execution no longer runs.
+fn outside_jobs(run: &Run, query: &Query) -> Vec<(u64, u64)> {
+    let (Some(start), Some(end)) = (query.started_ms, query.ended_ms) else {
+        return Vec::new();
+    };
+    let jobs = merged_spans(
+        run.jobs
+            .iter()
+            .filter(|job| job.stage_ids.iter().any(|id| query.stage_ids.contains(id)))
+            .filter_map(|job| {
+                let from = job.submitted_ms?.clamp(start, end);
+                let to = job.completed_ms?.clamp(start, end);
+                (to > from).then_some((from, to))
+            })
+            .collect(),
+    );
+    let mut gaps = Vec::new();
+    let mut at = start;
+    for (from, to) in jobs {
+        if from > at {
+            gaps.push((at, from));
+        }
+        at = at.max(to);
+    }
+    if end > at {
+        gaps.push((at, end));
+    }
+    gaps
+}
+
+/// `spans` sorted, overlapping ones joined.
+fn merged_spans(mut spans: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
+    spans.sort_unstable();
+    let mut merged: Vec<(u64, u64)> = Vec::new();
+    for (from, to) in spans {
+        match merged.last_mut() {
+            Some(last) if from <= last.1 => last.1 = last.1.max(to),
+            _ => merged.push((from, to)),
+        }
+    }
+    merged
+}
+
+/// Every time of the run moved earlier by the length of the `cuts` (sorted, disjoint) before
+/// it: the run as if those spans had not happened.
+fn shift_after_cuts(run: &mut Run, cuts: &[(u64, u64)]) {
+    if cuts.is_empty() {
+        return;
+    }
+    let shift = |time: &mut Option<u64>| {
+        if let Some(t) = time {
+            let removed: u64 = cuts
+                .iter()
+                .map(|&(from, to)| to.min(*t).saturating_sub(from))
+                .sum();
+            *t -= removed;
+        }
+    };
+    shift(&mut run.ended_ms);
+    for job in &mut run.jobs {
+        shift(&mut job.submitted_ms);
+        shift(&mut job.completed_ms);
+    }
+    for query in &mut run.queries {
+        shift(&mut query.started_ms);
+        shift(&mut query.ended_ms);
+    }
+    for stage in &mut run.stages {
+        shift(&mut stage.submitted_ms);
+        shift(&mut stage.completed_ms);
+    }
 }
 
 /// Executor counts worth modelling around the measured peak: a quarter, a half, the peak, twice
@@ -393,6 +498,16 @@ mod tests {
         }
     }
 
+    fn query(id: u64, stages: &[u64], started: u64, ended: u64) -> Query {
+        Query {
+            id,
+            stage_ids: stages.to_vec(),
+            started_ms: Some(started),
+            ended_ms: Some(ended),
+            ..Query::default()
+        }
+    }
+
     fn job(id: u64, stages: &[u64], submitted: u64, completed: u64) -> Job {
         Job {
             id,
@@ -514,6 +629,64 @@ mod tests {
         );
         assert_eq!(task_time_ms(&lighter), 200 + 100 + 100);
         assert_eq!(replay(&lighter, 2).unwrap().jobs_ms, 200);
+    }
+
+    #[test]
+    fn a_skipped_query_takes_its_planning_time_and_a_lengthened_stage_runs_longer() {
+        // Query 0 spans 100..500 with its one job at 200..400 (200 ms outside the job); query
+        // 1 spans 600..900 with its job at 650..850.
+        let run = Run {
+            started_ms: Some(0),
+            ended_ms: Some(1_000),
+            executors: Executors {
+                peak_count: 1,
+                cores: Some(2),
+                ..Executors::default()
+            },
+            queries: vec![query(0, &[0], 100, 500), query(1, &[1], 600, 900)],
+            jobs: vec![job(0, &[0], 200, 400), job(1, &[1], 650, 850)],
+            stages: vec![stage(0, 0, &[], &[200, 200]), stage(1, 1, &[], &[100, 100])],
+            ..Run::default()
+        };
+        let before = replay(&run, 2).unwrap();
+        assert_eq!((before.driver_ms, before.jobs_ms), (600, 300));
+
+        let without = changed(&run, &[Change::SkipQuery { query: 0 }]);
+        // The query's 200 ms outside its job go from the run, and every later time moves up.
+        assert_eq!(without.duration_ms(), Some(800));
+        assert_eq!(without.jobs[1].submitted_ms, Some(450));
+        let twice = changed(&run, &[Change::SkipQuery { query: 0 }; 2]);
+        assert_eq!(
+            twice.duration_ms(),
+            Some(800),
+            "two fixes removing one query"
+        );
+        // Its job's stage is skipped too: 400 ms of driver time, 0 + 100 ms of jobs.
+        assert_eq!(replay(&without, 2).unwrap().total_ms(), 500);
+
+        // A lengthened stage: 200 ms more work over its two tasks, 100 ms more wall time.
+        let heavier = changed(
+            &without,
+            &[Change::Lengthen {
+                stage: 1,
+                task_ms: 200,
+            }],
+        );
+        assert_eq!(heavier.stages[1].task_durations_ms, [200, 200]);
+        assert_eq!(replay(&heavier, 2).unwrap().total_ms(), 600);
+
+        // Work added to a stage the same changes skip is not counted.
+        let both = changed(
+            &run,
+            &[
+                Change::Lengthen {
+                    stage: 0,
+                    task_ms: 1_000,
+                },
+                Change::SkipQuery { query: 0 },
+            ],
+        );
+        assert_eq!(task_time_ms(&both), 200);
     }
 
     #[test]

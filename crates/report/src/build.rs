@@ -6,8 +6,6 @@
 //! the changed run against the replay of the run as it was, both on the same model), so the
 //! model's error on the measured run does not move the figures; it is reported beside them.
 
-use std::collections::BTreeMap;
-
 use sparkfix_eventlog::Run;
 use sparkfix_eventlog::replay::{self, Change};
 use sparkfix_transform::{Applicability, Diagnostic, Evidence};
@@ -89,9 +87,9 @@ pub fn build(input: &Input<'_>) -> Result<Report, NotReplayable> {
                     let changed = replay::changed(run, &impact.changes);
                     let modelled = replay::replay(&changed, cluster.slots()).ok_or_else(missing)?;
                     Estimate::Modelled {
-                        saved_ms: base_ms.saturating_sub(modelled.total_ms()),
-                        task_ms_removed: replay::task_time_ms(run)
-                            .saturating_sub(replay::task_time_ms(&changed)),
+                        saved_ms: base_ms as i64 - modelled.total_ms() as i64,
+                        task_ms_removed: replay::task_time_ms(run) as i64
+                            - replay::task_time_ms(&changed) as i64,
                         method: impact.method.clone(),
                     }
                 }
@@ -127,7 +125,8 @@ pub fn build(input: &Input<'_>) -> Result<Report, NotReplayable> {
     findings.sort_by(|a, b| {
         let key = |f: &Finding| {
             (
-                std::cmp::Reverse(f.estimate.saved_ms().map_or(0, |ms| ms + 1)),
+                f.estimate.saved_ms().is_none(),
+                std::cmp::Reverse(f.estimate.saved_ms().unwrap_or(0)),
                 f.evidence == "guessed",
                 f.file.clone(),
                 f.line,
@@ -136,7 +135,7 @@ pub fn build(input: &Input<'_>) -> Result<Report, NotReplayable> {
         key(a).cmp(&key(b))
     });
 
-    let changed = replay::changed(run, &merged(&all_changes));
+    let changed = replay::changed(run, &all_changes);
     let fixed = replay::replay(&changed, cluster.slots()).ok_or_else(missing)?;
     let after_fixes_ms = corrected(fixed.total_ms());
 
@@ -182,7 +181,7 @@ pub fn build(input: &Input<'_>) -> Result<Report, NotReplayable> {
         after_ms,
         after_cluster,
         after_cost,
-        saved_per_run_ms: measured_ms.saturating_sub(after_ms),
+        saved_per_run_ms: measured_ms as i64 - after_ms as i64,
         saved_per_run_cost,
         runs_per_month: input.runs_per_month,
         saved_per_month_cost: saved_per_run_cost * input.runs_per_month,
@@ -266,28 +265,6 @@ fn confidence(diagnostic: &Diagnostic) -> &'static str {
     }
 }
 
-/// The changes of several fixes together: a skipped stage is skipped once (its shortenings go
-/// with it), the shortenings of one stage add up.
-fn merged(changes: &[Change]) -> Vec<Change> {
-    let mut by_stage: BTreeMap<u64, Change> = BTreeMap::new();
-    for &change in changes {
-        let merged = match (by_stage.get(&change.stage()), change) {
-            (Some(Change::Skip { .. }), _) | (_, Change::Skip { .. }) => Change::Skip {
-                stage: change.stage(),
-            },
-            (Some(Change::Shorten { task_ms: a, .. }), Change::Shorten { stage, task_ms: b }) => {
-                Change::Shorten {
-                    stage,
-                    task_ms: a + b,
-                }
-            }
-            (None, change) => change,
-        };
-        by_stage.insert(change.stage(), merged);
-    }
-    by_stage.into_values().collect()
-}
-
 /// The fewest executors whose duration is within `tolerance` of the fastest.
 fn smallest_within(sizes: &[Sizing], tolerance: f64) -> Option<Sizing> {
     let best = sizes.iter().map(|s| s.duration_ms).min()?;
@@ -303,39 +280,34 @@ pub(crate) fn seconds(ms: u64) -> String {
     sparkfix_transform::human_seconds(ms)
 }
 
+/// A modelled change of duration per run: "9.6 s faster", "2.2 s slower".
+pub(crate) fn faster_or_slower(saved_ms: i64) -> String {
+    if saved_ms >= 0 {
+        format!("{} faster", seconds(saved_ms as u64))
+    } else {
+        format!("{} slower", seconds(saved_ms.unsigned_abs()))
+    }
+}
+
+/// Task time a change takes away or adds: "18.0 s of task time removed".
+pub(crate) fn task_time_change(removed_ms: i64) -> String {
+    if removed_ms >= 0 {
+        format!("{} of task time removed", seconds(removed_ms as u64))
+    } else {
+        format!("{} of task time added", seconds(removed_ms.unsigned_abs()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn merged_changes_skip_once_and_add_shortenings() {
-        let changes = [
-            Change::Shorten {
-                stage: 1,
-                task_ms: 100,
-            },
-            Change::Shorten {
-                stage: 1,
-                task_ms: 50,
-            },
-            Change::Shorten {
-                stage: 2,
-                task_ms: 10,
-            },
-            Change::Skip { stage: 2 },
-            Change::Skip { stage: 3 },
-            Change::Skip { stage: 3 },
-        ];
-        assert_eq!(
-            merged(&changes),
-            vec![
-                Change::Shorten {
-                    stage: 1,
-                    task_ms: 150
-                },
-                Change::Skip { stage: 2 },
-                Change::Skip { stage: 3 },
-            ]
-        );
+    fn a_change_of_duration_says_which_way() {
+        assert_eq!(faster_or_slower(9_574), "9.6 s faster");
+        assert_eq!(faster_or_slower(0), "0.0 s faster");
+        assert_eq!(faster_or_slower(-2_060), "2.1 s slower");
+        assert_eq!(task_time_change(18_000), "18.0 s of task time removed");
+        assert_eq!(task_time_change(-4_000), "4.0 s of task time added");
     }
 }

@@ -4,8 +4,8 @@
 
 use std::fmt::Write;
 
-use crate::build::seconds;
-use crate::markdown::money;
+use crate::build::{faster_or_slower, seconds};
+use crate::markdown::{money, savings_text};
 use crate::model::{Estimate, Report};
 use crate::svg::{escape, timeline};
 
@@ -58,14 +58,9 @@ pub fn render(report: &Report) -> String {
     );
     let _ = writeln!(
         out,
-        "<li><b>Savings</b> (modelled): {} and {} per run; {} per month at {} runs; {} per \
-         year.</li><li>{} finding(s) without a time estimate, not counted. The replay model is \
-         {:+.0}% off the measured run.</li></ul>",
-        seconds(summary.saved_per_run_ms),
-        money(summary.saved_per_run_cost),
-        money(summary.saved_per_month_cost),
-        summary.runs_per_month,
-        money(summary.saved_per_year_cost),
+        "<li><b>Savings</b> (modelled): {}.</li><li>{} finding(s) without a time estimate, not \
+         counted. The replay model is {:+.0}% off the measured run.</li></ul>",
+        escape(&savings_text(summary)),
         summary.not_estimated,
         summary.model_error * 100.0
     );
@@ -126,7 +121,7 @@ pub fn render(report: &Report) -> String {
                 saved_ms, method, ..
             } => format!(
                 "<b>Estimated impact</b> (modelled): {} per run. Method: {}.",
-                seconds(*saved_ms),
+                faster_or_slower(*saved_ms),
                 escape(method)
             ),
             Estimate::NotEstimated { reason } => format!(

@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use crate::build::seconds;
+use crate::build::{faster_or_slower, seconds, task_time_change};
 use crate::model::{Estimate, Report, Sizing};
 use crate::pricing::trim;
 
@@ -66,17 +66,7 @@ pub fn render(report: &Report) -> String {
             money(summary.after_cost)
         );
     }
-    let _ = writeln!(
-        out,
-        "- **Savings** (modelled): {} and {} per run ({:.0}% of the time); {} per month at {} \
-         runs; {} per year.",
-        seconds(summary.saved_per_run_ms),
-        money(summary.saved_per_run_cost),
-        summary.saved_per_run_ms as f64 / summary.measured_ms.max(1) as f64 * 100.0,
-        money(summary.saved_per_month_cost),
-        trim(summary.runs_per_month),
-        money(summary.saved_per_year_cost)
-    );
+    let _ = writeln!(out, "- **Savings** (modelled): {}.", savings_text(summary));
     if summary.not_estimated > 0 {
         let _ = writeln!(
             out,
@@ -156,11 +146,11 @@ pub fn render(report: &Report) -> String {
             } => {
                 let _ = writeln!(
                     out,
-                    "**Estimated impact** (modelled): {} per run ({:.0}% of the run), {} of task \
-                     time removed{}. Method: {method}.\n",
-                    seconds(*saved_ms),
-                    *saved_ms as f64 / summary.measured_ms.max(1) as f64 * 100.0,
-                    seconds(*task_ms_removed),
+                    "**Estimated impact** (modelled): {} per run ({:.0}% of the run), {}{}. \
+                     Method: {method}.\n",
+                    faster_or_slower(*saved_ms),
+                    saved_ms.unsigned_abs() as f64 / summary.measured_ms.max(1) as f64 * 100.0,
+                    task_time_change(*task_ms_removed),
                     if finding.in_total {
                         ""
                     } else {
@@ -279,4 +269,41 @@ mod tests {
         assert_eq!(money(0.0), "$0.00");
         assert_eq!(money(-0.5), "-$0.50");
     }
+}
+
+/// The executive summary's savings, in time and in money; either can be a loss (the fixes add
+/// work, or the recommended cluster is larger and costs more while it runs faster).
+pub(crate) fn savings_text(summary: &crate::model::Summary) -> String {
+    let share = |ms: i64| ms.unsigned_abs() as f64 / summary.measured_ms.max(1) as f64 * 100.0;
+    let time = if summary.saved_per_run_ms >= 0 {
+        format!(
+            "{} per run ({:.0}% of the time)",
+            seconds(summary.saved_per_run_ms as u64),
+            share(summary.saved_per_run_ms)
+        )
+    } else {
+        format!(
+            "none in time: the run is {} ({:.0}% of the time)",
+            faster_or_slower(summary.saved_per_run_ms),
+            share(summary.saved_per_run_ms)
+        )
+    };
+    let runs = trim(summary.runs_per_month);
+    let money_part = if summary.saved_per_run_cost >= 0.0 {
+        format!(
+            "{} per run, {} per month at {runs} runs, {} per year",
+            money(summary.saved_per_run_cost),
+            money(summary.saved_per_month_cost),
+            money(summary.saved_per_year_cost)
+        )
+    } else {
+        format!(
+            "but {} more per run ({} per month at {runs} runs, {} per year), as the recommended \
+             cluster is larger",
+            money(-summary.saved_per_run_cost),
+            money(-summary.saved_per_month_cost),
+            money(-summary.saved_per_year_cost)
+        )
+    };
+    format!("{time}; {money_part}")
 }

@@ -54,7 +54,8 @@ pub struct Summary {
     pub after_ms: u64,
     pub after_cluster: Cluster,
     pub after_cost: f64,
-    pub saved_per_run_ms: u64,
+    /// Negative when the fixes together make the run slower.
+    pub saved_per_run_ms: i64,
     pub saved_per_run_cost: f64,
     pub runs_per_month: f64,
     pub saved_per_month_cost: f64,
@@ -105,9 +106,10 @@ pub struct FixDiff {
 pub enum Estimate {
     /// Modelled: the run replayed with the fix's changes, against the run replayed as it was.
     Modelled {
-        saved_ms: u64,
-        /// The task time the changes take away (measured tasks).
-        task_ms_removed: u64,
+        /// Negative when the fix makes the run slower (it adds work the replay counts).
+        saved_ms: i64,
+        /// The task time the changes take away (measured tasks); negative when they add.
+        task_ms_removed: i64,
         method: String,
     },
     /// Not estimated, and why (the rule's `impact` documentation).
@@ -115,7 +117,7 @@ pub enum Estimate {
 }
 
 impl Estimate {
-    pub fn saved_ms(&self) -> Option<u64> {
+    pub fn saved_ms(&self) -> Option<i64> {
         match self {
             Estimate::Modelled { saved_ms, .. } => Some(*saved_ms),
             Estimate::NotEstimated { .. } => None,

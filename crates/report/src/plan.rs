@@ -140,7 +140,7 @@ pub(crate) fn monitoring(report: &Report, run: &Run) -> Vec<Monitor> {
             what: "task time (all tasks)".to_string(),
             now: seconds(report.job.task_time_ms),
             expect: format!(
-                "about {} (the estimated fixes' changes taken off)",
+                "about {} (with the estimated fixes' changes)",
                 seconds(report.timeline.after.iter().map(|s| s.task_ms).sum())
             ),
         },

@@ -44,6 +44,14 @@ impl Rule for BroadcastSmallTable {
                             .measurements
                             .broadcast_impact(&join.left_reads, source)
                     });
+                // Measured to cost more than it saves (an aggregation above the join relies
+                // on its partitioning): the join is better left as it is.
+                if impact
+                    .as_ref()
+                    .is_some_and(|impact| ctx.settings.measurements.added_task_ms(impact) > 0)
+                {
+                    return None;
+                }
                 Some((right, small, impact))
             })
             .collect();

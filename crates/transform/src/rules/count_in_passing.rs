@@ -97,8 +97,9 @@ impl Rule for CountInPassing {
     }
 }
 
-/// The counts' own SQL executions no longer run: their stages are skipped in the first run of
-/// the job whose executions are the file's actions in order and kind (`action_queries`).
+/// The counts' own SQL executions no longer run: their stages, and their time outside their
+/// jobs (planning, the driver's part), go from the first run of the job whose executions are
+/// the file's actions in order and kind (`action_queries`).
 fn impact(ctx: &RuleContext<'_, '_>, group: &[&Fold]) -> Option<Impact> {
     ctx.job_runs().into_iter().find_map(|run| {
         let queries = ctx.action_queries(run)?;
@@ -111,14 +112,15 @@ fn impact(ctx: &RuleContext<'_, '_>, group: &[&Fold]) -> Option<Impact> {
                 query.id,
                 ctx.line(ctx.model.action(fold.count).node.start())
             ));
-            changes.extend(query.stage_ids.iter().map(|&stage| Change::Skip { stage }));
+            changes.push(Change::SkipQuery { query: query.id });
         }
         Some(Impact {
             run: run.label().to_string(),
             changes,
             method: format!(
-                "{} skipped (the run's SQL executions are the file's actions, in order and kind), \
-                 then the run replayed; the observation that replaces each count is taken in \
+                "{} skipped, their stages and their time outside their jobs (the run's SQL \
+                 executions are the file's actions, in order and kind), then the run replayed; \
+                 the observation that replaces each count is taken in \
                  the pass of the action that follows",
                 named.join(", ")
             ),
