@@ -256,21 +256,6 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::money;
-
-    #[test]
-    fn money_keeps_two_significant_digits_below_a_cent() {
-        assert_eq!(money(11.0), "$11.00");
-        assert_eq!(money(0.44), "$0.44");
-        assert_eq!(money(0.0022), "$0.0022");
-        assert_eq!(money(0.000036), "$0.000036");
-        assert_eq!(money(0.0), "$0.00");
-        assert_eq!(money(-0.5), "-$0.50");
-    }
-}
-
 /// The executive summary's savings, in time and in money; either can be a loss (the fixes add
 /// work, or the recommended cluster is larger and costs more while it runs faster).
 pub(crate) fn savings_text(summary: &crate::model::Summary) -> String {
@@ -306,4 +291,19 @@ pub(crate) fn savings_text(summary: &crate::model::Summary) -> String {
         )
     };
     format!("{time}; {money_part}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::money;
+
+    #[test]
+    fn money_keeps_two_significant_digits_below_a_cent() {
+        assert_eq!(money(11.0), "$11.00");
+        assert_eq!(money(0.44), "$0.44");
+        assert_eq!(money(0.0022), "$0.0022");
+        assert_eq!(money(0.000036), "$0.000036");
+        assert_eq!(money(0.0), "$0.00");
+        assert_eq!(money(-0.5), "-$0.50");
+    }
 }

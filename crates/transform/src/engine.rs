@@ -9,6 +9,7 @@ use crate::fix_apply::apply_fixes;
 use crate::model::{Source, SparkModel};
 use crate::rules::{RULES, Rule, RuleContext};
 use crate::settings::Settings;
+use crate::suppression::Suppressions;
 
 /// How many times the fix loop re-parses and re-runs the rules at most.
 pub const MAX_FIX_PASSES: usize = 10;
@@ -264,6 +265,10 @@ fn run_rules(file: &SourceFile, settings: &Settings, rules: &[&dyn Rule]) -> Vec
         if settings.rules.enables(rule.code(), rule.name()) {
             rule.check(&ctx, &mut diagnostics);
         }
+    }
+    let suppressions = Suppressions::of(file);
+    if !suppressions.is_empty() {
+        diagnostics.retain(|diagnostic| !suppressions.suppresses(file, diagnostic));
     }
     diagnostics.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
     diagnostics

@@ -14,6 +14,7 @@ pub mod model;
 mod rule_selection;
 pub mod rules;
 mod settings;
+mod suppression;
 mod units;
 
 pub use diagnostic::{Diagnostic, Evidence, Impact, Location};

@@ -118,6 +118,13 @@ impl<'t> SyntaxNode<'t> {
         Preorder::new(self.node)
     }
 
+    /// The smallest node below (or at) this one that covers `range`.
+    pub fn covering(&self, range: Range<usize>) -> Self {
+        self.node
+            .descendant_for_byte_range(range.start, range.end)
+            .map_or(*self, |node| self.wrap(node))
+    }
+
     /// Wraps a node produced by [`SyntaxNode::preorder`].
     pub fn with_node(&self, node: Node<'t>) -> Self {
         self.wrap(node)

@@ -595,6 +595,70 @@ impl Measurements {
     }
 }
 
+/// What broadcasting a shuffled join adds to the aggregation that ran on the join's output
+/// partitioning ([`AggregateOnJoin`]): that aggregation now needs a shuffle of its own, and
+/// when it ran in one phase, a partial phase before the shuffle. In ms of task time, with the
+/// arithmetic as text; `None` when no aggregation relied on the join.
+///
+/// The shuffle is costed at the join's own measured rate (the left side's shuffle write and
+/// fetch wait per record written). A partial phase already in the plan keeps its measured
+/// output rows, which are what the new shuffle carries. A one-phase aggregation of N rows into
+/// O groups in B ms becomes a partial phase over the N rows, which does about the work of the
+/// phase it replaces, and a final phase that builds the same O groups again: about B more,
+/// since a grouped aggregation's time goes to its groups (in the committed Spark 3.5 log of the
+/// example job, the final phase over 1.45M rows took 4.1 s against 3.5 s for the partial phase
+/// over 3.0M rows), and at least O rows shuffled.
+pub(crate) fn regrouping_cost(join: &Join) -> Option<(u64, String)> {
+    let aggregate = join.aggregate_above.as_ref()?;
+    let side = &join.left;
+    let per_record = side.shuffle_records.filter(|&n| n > 0).map(|records| {
+        (side.shuffle_write_ms.unwrap_or(0) + side.fetch_wait_ms.unwrap_or(0)) as f64
+            / records as f64
+    });
+    let rate = |rows: u64| per_record.map_or(0.0, |per| per * rows as f64);
+    let shuffle_text = |rows: u64| {
+        per_record.map_or_else(
+            || "not counted: no shuffle rate measured".to_string(),
+            |per| {
+                format!(
+                    "{:.1} s at the join's {:.2} us per row",
+                    rate(rows) / 1000.0,
+                    per * 1000.0
+                )
+            },
+        )
+    };
+    let output = aggregate.output_rows?;
+    if aggregate.partial {
+        return Some((
+            rate(output).round() as u64,
+            format!(
+                "the partial aggregation above the join loses the join's partitioning: a shuffle \
+                 of its {} output rows ({})",
+                human_count(output),
+                shuffle_text(output)
+            ),
+        ));
+    }
+    let input = aggregate.input_rows?;
+    let build = aggregate.build_time_ms?;
+    Some((
+        build + rate(output).round() as u64,
+        format!(
+            "the one-phase aggregation above the join ({} rows into {} groups, {:.1} s of build \
+             time) loses the join's partitioning: a partial phase (about the work of the phase \
+             it replaces), then a final phase that builds the {} groups again (about {:.1} s) \
+             and a shuffle of at least as many rows ({})",
+            human_count(input),
+            human_count(output),
+            build as f64 / 1000.0,
+            human_count(output),
+            build as f64 / 1000.0,
+            shuffle_text(output)
+        ),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use sparkfix_eventlog::{Query, Scan, Write};
@@ -702,68 +766,4 @@ mod tests {
         measurements.note_code([&Source::Path("{}/dim/products".into())]);
         assert!(measurements.unused_logs().is_empty());
     }
-}
-
-/// What broadcasting a shuffled join adds to the aggregation that ran on the join's output
-/// partitioning ([`AggregateOnJoin`]): that aggregation now needs a shuffle of its own, and
-/// when it ran in one phase, a partial phase before the shuffle. In ms of task time, with the
-/// arithmetic as text; `None` when no aggregation relied on the join.
-///
-/// The shuffle is costed at the join's own measured rate (the left side's shuffle write and
-/// fetch wait per record written). A partial phase already in the plan keeps its measured
-/// output rows, which are what the new shuffle carries. A one-phase aggregation of N rows into
-/// O groups in B ms becomes a partial phase over the N rows, which does about the work of the
-/// phase it replaces, and a final phase that builds the same O groups again: about B more,
-/// since a grouped aggregation's time goes to its groups (in the committed Spark 3.5 log of the
-/// example job, the final phase over 1.45M rows took 4.1 s against 3.5 s for the partial phase
-/// over 3.0M rows), and at least O rows shuffled.
-pub(crate) fn regrouping_cost(join: &Join) -> Option<(u64, String)> {
-    let aggregate = join.aggregate_above.as_ref()?;
-    let side = &join.left;
-    let per_record = side.shuffle_records.filter(|&n| n > 0).map(|records| {
-        (side.shuffle_write_ms.unwrap_or(0) + side.fetch_wait_ms.unwrap_or(0)) as f64
-            / records as f64
-    });
-    let rate = |rows: u64| per_record.map_or(0.0, |per| per * rows as f64);
-    let shuffle_text = |rows: u64| {
-        per_record.map_or_else(
-            || "not counted: no shuffle rate measured".to_string(),
-            |per| {
-                format!(
-                    "{:.1} s at the join's {:.2} us per row",
-                    rate(rows) / 1000.0,
-                    per * 1000.0
-                )
-            },
-        )
-    };
-    let output = aggregate.output_rows?;
-    if aggregate.partial {
-        return Some((
-            rate(output).round() as u64,
-            format!(
-                "the partial aggregation above the join loses the join's partitioning: a shuffle \
-                 of its {} output rows ({})",
-                human_count(output),
-                shuffle_text(output)
-            ),
-        ));
-    }
-    let input = aggregate.input_rows?;
-    let build = aggregate.build_time_ms?;
-    Some((
-        build + rate(output).round() as u64,
-        format!(
-            "the one-phase aggregation above the join ({} rows into {} groups, {:.1} s of build \
-             time) loses the join's partitioning: a partial phase (about the work of the phase \
-             it replaces), then a final phase that builds the {} groups again (about {:.1} s) \
-             and a shuffle of at least as many rows ({})",
-            human_count(input),
-            human_count(output),
-            build as f64 / 1000.0,
-            human_count(output),
-            build as f64 / 1000.0,
-            shuffle_text(output)
-        ),
-    ))
 }

@@ -1,0 +1,138 @@
+//! End-to-end tests of suppression comments (`# noqa`, `# sparkfix: ignore[...]`,
+//! `# sparkfix: ignore-file`) on the `sparkfix` binary: what they silence, what they leave, and
+//! that `--write` leaves a silenced finding's code alone.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+/// A job with two findings: SPK005 takes the logging count (line 4) in passing while the write
+/// reads the frame, SPK003 (an unsafe fix) rebalances the map-only write (line 5).
+fn job(line4: &str, line5: &str) -> String {
+    format!(
+        "from pyspark.sql import SparkSession\n\
+         spark = SparkSession.builder.getOrCreate()\n\
+         df = spark.read.json(\"s3://bucket/events/\").filter(\"kind = 'click'\")\n\
+         print(df.count()){line4}\n\
+         df.write.parquet(\"s3://bucket/clicks/\"){line5}\n"
+    )
+}
+
+/// The codes `sparkfix FILE` reports for `source`, in order.
+fn codes(source: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("job.py");
+    fs::write(&path, source).unwrap();
+    let (_, stdout) = run(dir.path(), &["--unsafe-fixes", "job.py"]);
+    stdout
+        .lines()
+        .filter_map(|line| line.split(": ").nth(1)?.split_whitespace().next())
+        .map(str::to_string)
+        .collect()
+}
+
+fn run(dir: &Path, args: &[&str]) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_sparkfix"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the sparkfix binary runs");
+    (
+        output.status.code().expect("sparkfix exits normally"),
+        String::from_utf8(output.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn without_comments_both_findings_show() {
+    assert_eq!(codes(&job("", "")), ["SPK005", "SPK003"]);
+}
+
+#[test]
+fn noqa_on_the_line_silences_every_rule_or_the_named_ones() {
+    assert_eq!(codes(&job("  # noqa", "")), ["SPK003"]);
+    assert_eq!(codes(&job("", "  # NOQA")), ["SPK005"]);
+    assert_eq!(
+        codes(&job("  # noqa: SPK003", "  # noqa: SPK003")),
+        ["SPK005"]
+    );
+    assert_eq!(codes(&job("  # noqa:SPK005,SPK002", "")), ["SPK003"]);
+    // Another tool's codes silence nothing of ours, alone or beside other directives.
+    assert_eq!(codes(&job("  # noqa: E501", "")), ["SPK005", "SPK003"]);
+    assert_eq!(
+        codes(&job("", "  # type: ignore  # noqa: SPK003")),
+        ["SPK005"]
+    );
+}
+
+#[test]
+fn sparkfix_ignore_takes_codes_and_names() {
+    assert_eq!(codes(&job("  # sparkfix: ignore", "")), ["SPK003"]);
+    assert_eq!(
+        codes(&job("  # sparkfix: ignore[count-in-passing]", "")),
+        ["SPK003"]
+    );
+    assert_eq!(
+        codes(&job(
+            "",
+            "  # sparkfix: ignore[SPK005, control-output-files]"
+        )),
+        ["SPK005"]
+    );
+    assert_eq!(
+        codes(&job("  # sparkfix: ignore[broadcast-small-table]", "")),
+        ["SPK005", "SPK003"]
+    );
+}
+
+#[test]
+fn ignore_file_in_the_leading_comments_silences_the_file() {
+    let all = format!("# sparkfix: ignore-file\n{}", job("", ""));
+    assert!(codes(&all).is_empty());
+    let one = format!(
+        "#!/usr/bin/env python\n\"\"\"A job.\"\"\"\n# sparkfix: ignore-file[SPK005]\n{}",
+        job("", "")
+    );
+    assert_eq!(codes(&one), ["SPK003"]);
+    // After the first statement it is not a file's directive.
+    let late = job("", "").replacen(
+        "spark = SparkSession",
+        "# sparkfix: ignore-file\nspark = SparkSession",
+        1,
+    );
+    assert_eq!(codes(&late), ["SPK005", "SPK003"]);
+}
+
+#[test]
+fn a_multi_line_statement_is_silenced_from_its_first_line() {
+    let chained = "from pyspark.sql import SparkSession\n\
+                   spark = SparkSession.builder.getOrCreate()\n\
+                   df = spark.read.json(\"s3://bucket/events/\").filter(\"kind = 'click'\")\n\
+                   print(df.count())\n\
+                   (  # noqa: SPK003\n    \
+                       df.write.mode(\"overwrite\")\n    \
+                       .parquet(\"s3://bucket/clicks/\")\n\
+                   )\n";
+    assert_eq!(codes(chained), ["SPK005"]);
+    let open = chained.replace("(  # noqa: SPK003\n", "(\n");
+    assert_eq!(codes(&open), ["SPK005", "SPK003"]);
+}
+
+#[test]
+fn write_leaves_a_silenced_finding_unfixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("job.py");
+    let source = job("  # noqa: SPK005", "  # sparkfix: ignore[SPK003]");
+    fs::write(&path, &source).unwrap();
+    let (code, _) = run(dir.path(), &["--write", "--unsafe-fixes", "job.py"]);
+    assert_eq!(code, 0);
+    assert_eq!(fs::read_to_string(&path).unwrap(), source);
+    // Without the comments both fixes apply.
+    fs::write(&path, job("", "")).unwrap();
+    run(dir.path(), &["--write", "--unsafe-fixes", "job.py"]);
+    let fixed = fs::read_to_string(&path).unwrap();
+    assert!(
+        fixed.contains(".observe(") && fixed.contains(".hint(\"rebalance\")"),
+        "{fixed}"
+    );
+}
