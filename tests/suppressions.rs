@@ -136,3 +136,81 @@ fn write_leaves_a_silenced_finding_unfixed() {
         "{fixed}"
     );
 }
+
+fn run_full(dir: &Path, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sparkfix"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the sparkfix binary runs");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code().expect("sparkfix exits normally"),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn add_noqa_silences_every_current_finding_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("job.py");
+    fs::write(&path, job("", "")).unwrap();
+    let (code, stdout, stderr) = run_full(
+        dir.path(),
+        &["--add-noqa", "--unsafe-fixes", "job.py"],
+        None,
+    );
+    assert_eq!((code, stdout.as_str()), (0, ""), "{stderr}");
+    assert_eq!(stderr, "Added 2 noqa comments in 1 file.\n");
+    let text = fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        text,
+        job("  # noqa: SPK005", "  # noqa: SPK003"),
+        "one comment per finding's line"
+    );
+    // Nothing is left to report, and a second run adds nothing.
+    let (code, stdout, _) = run_full(dir.path(), &["--unsafe-fixes", "job.py"], None);
+    assert_eq!((code, stdout.as_str()), (0, ""));
+    let (code, _, stderr) = run_full(
+        dir.path(),
+        &["--add-noqa", "--unsafe-fixes", "job.py"],
+        None,
+    );
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert_eq!(fs::read_to_string(&path).unwrap(), text);
+}
+
+#[test]
+fn add_noqa_reads_standard_input_and_excludes_the_fix_modes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stdout, _) = run_full(
+        dir.path(),
+        &["--add-noqa", "--unsafe-fixes", "-"],
+        Some(&job("", "")),
+    );
+    assert_eq!(code, 0);
+    assert_eq!(stdout, job("  # noqa: SPK005", "  # noqa: SPK003"));
+    for other in ["--write", "--diff"] {
+        let (code, _, stderr) = run_full(dir.path(), &["--add-noqa", other, "job.py"], None);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains("cannot be used with"), "{stderr}");
+    }
+}

@@ -28,6 +28,11 @@ struct Args {
     #[arg(long, alias = "fix")]
     write: bool,
 
+    /// Add a `# noqa: CODES` comment for every current finding instead of fixing it (for
+    /// adopting sparkfix on an existing repository).
+    #[arg(long, conflicts_with_all = ["diff", "write"])]
+    add_noqa: bool,
+
     /// Also apply fixes that may change what a job produces.
     #[arg(long)]
     unsafe_fixes: bool,
@@ -267,6 +272,15 @@ pub enum Mode {
     Diff,
     /// Apply the fixes.
     Write,
+    /// Add suppression comments for the findings.
+    AddNoqa,
+}
+
+impl Mode {
+    /// Whether the run rewrites files (with `-`: prints the new text).
+    pub fn writes(self) -> bool {
+        matches!(self, Mode::Write | Mode::AddNoqa)
+    }
 }
 
 /// Where the sources come from.
@@ -307,9 +321,10 @@ fn parse_from(args: &[&str]) -> Result<Invocation, clap::Error> {
 
 impl Args {
     fn into_invocation(self) -> Result<Invocation, clap::Error> {
-        let mode = match (self.diff, self.write) {
-            (true, _) => Mode::Diff,
-            (_, true) => Mode::Write,
+        let mode = match (self.diff, self.write, self.add_noqa) {
+            (true, ..) => Mode::Diff,
+            (_, true, _) => Mode::Write,
+            (.., true) => Mode::AddNoqa,
             _ => Mode::Check,
         };
         let reads_stdin = self.paths.iter().any(|path| path == Path::new("-"));

@@ -25,6 +25,7 @@ fn code(mode: Mode, tally: &Tally, exit_non_zero_on_fix: bool) -> u8 {
         Mode::Check => tally.findings > 0,
         Mode::Diff => tally.changed_files > 0,
         Mode::Write => exit_non_zero_on_fix && tally.changed_files > 0,
+        Mode::AddNoqa => false,
     };
     if reported { FINDINGS } else { SUCCESS }
 }
@@ -69,5 +70,9 @@ mod tests {
         assert_eq!(code(Mode::Write, &findings, true), SUCCESS);
         assert_eq!(code(Mode::Write, &changed, true), FINDINGS);
         assert_eq!(code(Mode::Write, &Tally::default(), false), SUCCESS);
+        // Adding suppressions succeeds whatever it changed or left shown.
+        assert_eq!(code(Mode::AddNoqa, &changed, true), SUCCESS);
+        assert_eq!(code(Mode::AddNoqa, &findings, false), SUCCESS);
+        assert_eq!(code(Mode::AddNoqa, &failed, false), ERROR);
     }
 }

@@ -95,7 +95,7 @@ pub fn main() -> ExitCode {
         ));
     }
     // After a closed stdout (`| head`) a check or diff run stopped early: its totals are partial.
-    let partial = output.stdout_closed() && invocation.mode != args::Mode::Write;
+    let partial = output.stdout_closed() && !invocation.mode.writes();
     if let Some(summary) = report::summary(invocation.mode, &tally).filter(|_| !partial) {
         output.err(&summary);
     }

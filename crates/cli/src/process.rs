@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use sparkfix_transform::{FixOutcome, ParseError, Settings, check, fix, may_contain_spark};
+use sparkfix_transform::{
+    FixOutcome, NoqaOutcome, ParseError, Settings, add_noqa, check, fix, may_contain_spark,
+};
 
 use crate::args::Mode;
 use crate::color::Palette;
@@ -110,6 +112,33 @@ pub fn analyze(bytes: &[u8], name: &str, context: &Context) -> Analysis {
             Ok(outcome) => from_outcome(source, outcome, name, context),
             Err(error) => Analysis::unparsable(error),
         },
+        Mode::AddNoqa => match add_noqa(source, &context.settings) {
+            Ok(outcome) => with_noqa(source, outcome, context),
+            Err(error) => Analysis::unparsable(error),
+        },
+    }
+}
+
+/// The comments `--add-noqa` added, and the findings still shown (those on lines that cannot
+/// take a comment). A result that would not parse, or that still shows a finding it commented,
+/// is an error and the file is left alone.
+fn with_noqa(source: &str, outcome: NoqaOutcome, context: &Context) -> Analysis {
+    let unsafe_fixes = context.settings.unsafe_fixes;
+    let changed = outcome.text != source;
+    let remaining = match check(&outcome.text, &context.settings) {
+        Ok(remaining) if remaining.len() == outcome.unplaced => remaining,
+        _ => {
+            return Analysis::failed(
+                "the noqa comments would not silence the findings; left unchanged".to_string(),
+            );
+        }
+    };
+    Analysis {
+        changed,
+        applied: outcome.added,
+        findings: Finding::from_all(&remaining, unsafe_fixes),
+        fixed: changed.then_some(outcome.text),
+        ..Analysis::default()
     }
 }
 

@@ -127,6 +127,21 @@ pub fn summary(mode: Mode, tally: &Tally) -> Option<String> {
                 notes.join(", ")
             )
         }
+        Mode::AddNoqa if tally.applied > 0 || tally.findings > 0 => {
+            let left = if tally.findings > 0 {
+                format!(
+                    " ({} on a line that cannot take a comment, still shown)",
+                    plural(tally.findings, "finding", "findings")
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "Added {} in {}{left}.",
+                plural(tally.applied, "noqa comment", "noqa comments"),
+                plural(tally.changed_files, "file", "files")
+            )
+        }
         _ => return None,
     };
     Some(line + "\n")
@@ -181,6 +196,16 @@ mod tests {
             "Fixed 3 findings in 2 files (1 remaining).\n"
         );
         assert_eq!(summary(Mode::Write, &tally(0, 0, 0, 0, 0)), None);
+        assert_eq!(
+            summary(Mode::AddNoqa, &tally(0, 0, 0, 4, 3)).unwrap(),
+            "Added 4 noqa comments in 3 files.\n"
+        );
+        assert_eq!(
+            summary(Mode::AddNoqa, &tally(1, 0, 0, 1, 1)).unwrap(),
+            "Added 1 noqa comment in 1 file (1 finding on a line that cannot take a comment, \
+             still shown).\n"
+        );
+        assert_eq!(summary(Mode::AddNoqa, &tally(0, 0, 0, 0, 0)), None);
     }
 
     #[test]

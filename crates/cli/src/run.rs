@@ -3,7 +3,6 @@
 
 use rayon::prelude::*;
 
-use crate::args::Mode;
 use crate::color::Palette;
 use crate::discover::Target;
 use crate::output::Output;
@@ -36,7 +35,7 @@ pub fn run(targets: &[Target], context: &Context, output: &mut Output) -> Tally 
         for (name, analysis) in results {
             print(&name, &analysis, &context.palette, output, &mut tally);
         }
-        if output.stdout_closed() && context.mode != Mode::Write {
+        if output.stdout_closed() && !context.mode.writes() {
             break;
         }
     }

@@ -3,7 +3,6 @@
 
 use std::io::Read;
 
-use crate::args::Mode;
 use crate::color::Palette;
 use crate::output::Output;
 use crate::process::{Analysis, Context, analyze};
@@ -21,7 +20,7 @@ pub fn run(name: &str, context: &Context, output: &mut Output) -> Tally {
         return tally;
     }
     let mut analysis = analyze(&bytes, name, context);
-    if context.mode != Mode::Write {
+    if !context.mode.writes() {
         let mut tally = Tally::default();
         run::print(name, &analysis, &context.palette, output, &mut tally);
         return tally;

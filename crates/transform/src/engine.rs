@@ -97,6 +97,11 @@ pub fn check(source: &str, settings: &Settings) -> Result<Vec<Diagnostic>, Parse
     Ok(run_rules(&file, settings, RULES))
 }
 
+/// [`check`] on a parsed file.
+pub(crate) fn check_file(file: &SourceFile, settings: &Settings) -> Vec<Diagnostic> {
+    run_rules(file, settings, RULES)
+}
+
 /// Whether a [`SpelledRelation`] is read or written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RelationUse {
@@ -223,7 +228,7 @@ fn unchanged(
     }
 }
 
-fn parse(source: &str) -> Result<SourceFile, ParseError> {
+pub(crate) fn parse(source: &str) -> Result<SourceFile, ParseError> {
     let file = SourceFile::parse(source);
     match file.first_syntax_error() {
         Some(error) => {

@@ -3,6 +3,7 @@
 //! A pure library: source text and [`Settings`] in, [`Diagnostic`]s and fixed text out. It never
 //! touches the file system.
 
+mod add_noqa;
 mod diagnostic;
 mod edit;
 mod edits;
@@ -17,6 +18,7 @@ mod settings;
 mod suppression;
 mod units;
 
+pub use add_noqa::{NoqaOutcome, add_noqa};
 pub use diagnostic::{Diagnostic, Evidence, Impact, Location};
 pub use edit::{Applicability, Edit, Fix};
 pub use engine::{
