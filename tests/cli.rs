@@ -5,6 +5,9 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+#[path = "support/run_sparkfix.rs"]
+mod support;
+
 /// A Spark job with nothing to report.
 const CLEAN: &str = "from pyspark.sql import SparkSession\n\
                      spark = SparkSession.builder.getOrCreate()\n\
@@ -36,27 +39,11 @@ fn sparkfix(dir: &Path, args: &[&str]) -> Run {
 }
 
 fn sparkfix_with_stdin(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sparkfix"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the sparkfix binary runs");
-    if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input).unwrap();
-    }
-    let output = child.wait_with_output().unwrap();
+    let (code, stdout, stderr) = support::sparkfix_in(dir, args, stdin);
     Run {
-        code: output.status.code().expect("sparkfix exits normally"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+        code,
+        stdout,
+        stderr,
     }
 }
 

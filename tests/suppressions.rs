@@ -4,7 +4,9 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
+
+#[path = "support/run_sparkfix.rs"]
+mod support;
 
 /// A job with two findings: SPK005 takes the logging count (line 4) in passing while the write
 /// reads the frame, SPK003 (an unsafe fix) rebalances the map-only write (line 5).
@@ -32,15 +34,8 @@ fn codes(source: &str) -> Vec<String> {
 }
 
 fn run(dir: &Path, args: &[&str]) -> (i32, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_sparkfix"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the sparkfix binary runs");
-    (
-        output.status.code().expect("sparkfix exits normally"),
-        String::from_utf8(output.stdout).unwrap(),
-    )
+    let (code, stdout, _) = support::sparkfix_in(dir, args, None);
+    (code, stdout)
 }
 
 #[test]
@@ -138,34 +133,7 @@ fn write_leaves_a_silenced_finding_unfixed() {
 }
 
 fn run_full(dir: &Path, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
-    use std::io::Write;
-    use std::process::Stdio;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sparkfix"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the sparkfix binary runs");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-    }
-    let output = child.wait_with_output().unwrap();
-    (
-        output.status.code().expect("sparkfix exits normally"),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
+    support::sparkfix_in(dir, args, stdin.map(str::as_bytes))
 }
 
 #[test]
