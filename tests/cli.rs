@@ -72,11 +72,19 @@ fn set_read_only(path: &Path) {
 #[test]
 fn clean_spark_file_gives_no_output_and_exit_0() {
     let dir = folder_with(&[("job.py", CLEAN.as_bytes())]);
-    for args in [&[][..], &["job.py"], &["."], &["--diff"], &["--write"]] {
+    // A check says it checked the file; the fix modes, with nothing to fix, say nothing.
+    for (args, said) in [
+        (&[][..], "All checks passed (1 file).\n"),
+        (&["job.py"], "All checks passed (1 file).\n"),
+        (&["check", "."], "All checks passed (1 file).\n"),
+        (&["--diff"], ""),
+        (&["--write"], ""),
+        (&["-q"], ""),
+    ] {
         let run = sparkfix(dir.path(), args);
         assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
         assert_eq!(run.stdout, "", "{args:?}");
-        assert_eq!(run.stderr, "", "{args:?}");
+        assert_eq!(run.stderr, said, "{args:?}");
     }
     assert_eq!(read(dir.path(), "job.py"), CLEAN.as_bytes());
 }
@@ -174,7 +182,7 @@ fn stdin_round_trip() {
     let run = sparkfix_with_stdin(dir.path(), &["-"], Some(CLEAN.as_bytes()));
     assert_eq!(
         (run.code, run.stdout.as_str(), run.stderr.as_str()),
-        (0, "", "")
+        (0, "", "All checks passed (1 file).\n")
     );
 
     let run = sparkfix_with_stdin(dir.path(), &["--write", "-"], Some(CLEAN.as_bytes()));
@@ -295,7 +303,7 @@ fn hidden_ignored_and_environment_folders_are_skipped() {
     ]);
     let run = sparkfix(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.stderr, "");
+    assert_eq!(run.stderr, "All checks passed (1 file).\n");
 
     // Given explicitly, a file is processed whatever its folder, name or extension (unless it is
     // a test file).
@@ -423,7 +431,10 @@ fn test_files_named_on_the_command_line_are_skipped_unless_included() {
     assert_eq!(reported(&run), ["jobs/etl.py"]);
 
     let run = sparkfix(dir.path(), &["tests/test_etl.py"]);
-    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (0, "No Python files to check.\n")
+    );
     let run = sparkfix(dir.path(), &["--include-tests", "tests/test_etl.py"]);
     assert_eq!(reported(&run), ["tests/test_etl.py"]);
     assert_eq!(run.code, 2);
@@ -446,7 +457,10 @@ fn only_test_folders_below_the_path_given_are_skipped() {
         reported(&sparkfix(&inside, &["helpers.py"])),
         ["helpers.py"]
     );
-    assert_eq!(sparkfix(&inside, &["test_etl.py"]).stderr, "");
+    assert_eq!(
+        sparkfix(&inside, &["test_etl.py"]).stderr,
+        "No Python files to check.\n"
+    );
 }
 
 // ---- What needs the rule engine -------------------------------------------------------------
@@ -744,5 +758,80 @@ fn select_and_ignore_choose_the_rules() {
             .contains("`E501` names no rule; the rules are SPK001 (cache-reused-dataframe)"),
         "{}",
         run.stderr
+    );
+}
+
+#[test]
+fn rule_prints_a_rules_docs_by_code_or_name_and_lists_them_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let by_code = sparkfix(dir.path(), &["rule", "SPK005"]);
+    assert_eq!(by_code.code, 0, "{}", by_code.stderr);
+    assert!(
+        by_code.stdout.starts_with("# count-in-passing (SPK005)\n"),
+        "{}",
+        by_code.stdout
+    );
+    for section in [
+        "## Why",
+        "## When the fix is safe",
+        "## Example",
+        "Fix: unsafe",
+    ] {
+        assert!(by_code.stdout.contains(section), "{section}");
+    }
+    let by_name = sparkfix(dir.path(), &["rule", "count-in-passing"]);
+    assert_eq!(by_name.stdout, by_code.stdout);
+    let with_parameters = sparkfix(dir.path(), &["rule", "spk002"]);
+    assert!(
+        with_parameters
+            .stdout
+            .contains("- `max_broadcast_bytes` (default: `"),
+        "{}",
+        with_parameters.stdout
+    );
+    let all = sparkfix(dir.path(), &["rule", "--all"]);
+    assert_eq!(all.code, 0);
+    assert!(all.stdout.lines().count() >= 8);
+    assert!(
+        all.stdout
+            .lines()
+            .any(|line| line.starts_with("SPK001  cache-reused-dataframe"))
+    );
+    let unknown = sparkfix(dir.path(), &["rule", "SPK999"]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains("unknown rule `SPK999`"),
+        "{}",
+        unknown.stderr
+    );
+    assert_eq!(
+        sparkfix(dir.path(), &["rule"]).code,
+        2,
+        "a rule or --all is needed"
+    );
+}
+
+#[test]
+fn check_is_the_default_command_and_a_folder_named_check_is_reached_as_a_path() {
+    let dir = folder_with(&[("check/job.py", JOB.as_bytes())]);
+    // `check` alone is the command (checking `.`, which holds check/job.py).
+    let command = sparkfix(dir.path(), &["check"]);
+    assert_eq!(command.code, 1);
+    assert!(
+        command.stdout.starts_with("check/job.py:"),
+        "{}",
+        command.stdout
+    );
+    let path = sparkfix(dir.path(), &["./check"]);
+    assert_eq!(
+        (path.code, path.stdout.as_str()),
+        (1, command.stdout.as_str())
+    );
+    let both = sparkfix(dir.path(), &["check", "--diff", "check"]);
+    assert_eq!(both.code, 1, "{}", both.stderr);
+    assert!(
+        both.stdout.contains("+++ b/check/job.py"),
+        "{}",
+        both.stdout
     );
 }

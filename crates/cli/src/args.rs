@@ -41,6 +41,10 @@ struct Args {
     #[arg(long)]
     exit_non_zero_on_fix: bool,
 
+    /// Print no closing summary line on stderr (findings, diffs and errors still print).
+    #[arg(short, long)]
+    quiet: bool,
+
     /// The Spark version the jobs run on, as MAJOR.MINOR.
     #[arg(
         long,
@@ -305,12 +309,21 @@ pub struct Invocation {
     pub profiles: Vec<PathBuf>,
     pub color: ColorChoice,
     pub exit_non_zero_on_fix: bool,
+    /// `-q`: no summary line.
+    pub quiet: bool,
 }
 
 /// Parses the process arguments; a usage error (or `--help`, `--version`) comes back as clap's
 /// error, to print and exit with.
+///
+/// `sparkfix check [ARGS]` is the same as `sparkfix [ARGS]` (ruff's habit); a path named
+/// `check` is reached as `./check`.
 pub fn parse() -> Result<Invocation, clap::Error> {
-    Args::try_parse().and_then(Args::into_invocation)
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|first| first == "check") {
+        args.remove(1);
+    }
+    Args::try_parse_from(args).and_then(Args::into_invocation)
 }
 
 /// Parses the given arguments, the program name first.
@@ -362,6 +375,7 @@ impl Args {
             profiles: self.profile,
             color: self.color,
             exit_non_zero_on_fix: self.exit_non_zero_on_fix,
+            quiet: self.quiet,
         })
     }
 }

@@ -13,6 +13,7 @@ mod process;
 mod profile_command;
 mod report;
 mod report_command;
+mod rule_command;
 mod run;
 mod stdin;
 mod tally;
@@ -40,6 +41,12 @@ pub fn main() -> ExitCode {
             Ok(invocation) => profile_command::run(&invocation),
             Err(error) => exit::of_usage(&error),
         };
+    }
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|first| first == "rule")
+    {
+        return rule_command::run();
     }
     if std::env::args_os()
         .nth(1)
@@ -96,7 +103,9 @@ pub fn main() -> ExitCode {
     }
     // After a closed stdout (`| head`) a check or diff run stopped early: its totals are partial.
     let partial = output.stdout_closed() && !invocation.mode.writes();
-    if let Some(summary) = report::summary(invocation.mode, &tally).filter(|_| !partial) {
+    let summary =
+        report::summary(invocation.mode, &tally).filter(|_| !partial && !invocation.quiet);
+    if let Some(summary) = summary {
         output.err(&summary);
     }
     exit::of_run(invocation.mode, &tally, invocation.exit_non_zero_on_fix)

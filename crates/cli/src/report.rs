@@ -111,6 +111,11 @@ pub fn summary(mode: Mode, tally: &Tally) -> Option<String> {
                 plural(tally.findings, "finding", "findings")
             )
         }
+        Mode::Check if tally.errors == 0 && tally.checked > 0 => format!(
+            "All checks passed ({}).",
+            plural(tally.checked, "file", "files")
+        ),
+        Mode::Check if tally.errors == 0 => "No Python files to check.".to_string(),
         Mode::Diff if tally.changed_files > 0 => format!(
             "Would fix {} in {}.",
             plural(tally.applied, "finding", "findings"),
@@ -169,12 +174,25 @@ mod tests {
             applied,
             changed_files: files,
             errors: 0,
+            checked: findings.max(1),
         }
     }
 
     #[test]
     fn summaries_read_like_ruff() {
-        assert_eq!(summary(Mode::Check, &tally(0, 0, 0, 0, 0)), None);
+        // A clean run and a run that checked nothing say so differently.
+        let checked = |checked| Tally {
+            checked,
+            ..Tally::default()
+        };
+        assert_eq!(
+            summary(Mode::Check, &checked(3)).unwrap(),
+            "All checks passed (3 files).\n"
+        );
+        assert_eq!(
+            summary(Mode::Check, &checked(0)).unwrap(),
+            "No Python files to check.\n"
+        );
         assert_eq!(
             summary(Mode::Check, &tally(3, 2, 0, 0, 0)).unwrap(),
             "Found 3 findings (2 fixable with --write).\n"

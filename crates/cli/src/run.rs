@@ -68,6 +68,7 @@ pub fn print(
 
 /// Adds one source's results to `tally`.
 pub fn count(analysis: &Analysis, tally: &mut Tally) {
+    tally.checked += 1;
     tally.add_findings(&analysis.findings);
     if analysis.changed {
         tally.add_change(analysis.applied);

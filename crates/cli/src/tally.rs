@@ -16,6 +16,8 @@ pub struct Tally {
     pub changed_files: usize,
     /// Files or paths that could not be processed.
     pub errors: usize,
+    /// Sources looked at (files and standard input), the unprocessable ones included.
+    pub checked: usize,
 }
 
 impl Tally {
