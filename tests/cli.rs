@@ -835,3 +835,32 @@ fn check_is_the_default_command_and_a_folder_named_check_is_reached_as_a_path() 
         both.stdout
     );
 }
+
+#[test]
+fn statistics_count_findings_per_rule_and_exit_zero_keeps_errors() {
+    let dir = folder_with(&[("a.py", JOB.as_bytes()), ("b.py", JOB.as_bytes())]);
+    let listed = sparkfix(dir.path(), &[]);
+    let stats = sparkfix(dir.path(), &["--statistics"]);
+    assert_eq!(stats.code, listed.code);
+    let lines: Vec<&str> = stats.stdout.lines().collect();
+    // One line per rule, most findings first, the count matching the listing.
+    assert!(
+        !lines.is_empty() && !stats.stdout.contains("a.py"),
+        "{}",
+        stats.stdout
+    );
+    for line in &lines {
+        let mut words = line.split_whitespace();
+        let count: usize = words.next().unwrap().parse().unwrap();
+        let code = words.next().unwrap();
+        let listed_count = listed
+            .stdout
+            .lines()
+            .filter(|l| l.contains(&format!(": {code} ")))
+            .count();
+        assert_eq!(count, listed_count, "{line}");
+    }
+    assert_eq!(sparkfix(dir.path(), &["--exit-zero"]).code, 0);
+    let broken = folder_with(&[("a.py", JOB.as_bytes()), ("bad.py", BROKEN.as_bytes())]);
+    assert_eq!(sparkfix(broken.path(), &["--exit-zero"]).code, 2);
+}

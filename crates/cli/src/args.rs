@@ -45,6 +45,14 @@ struct Args {
     #[arg(short, long)]
     quiet: bool,
 
+    /// Print how many findings each rule has instead of the findings.
+    #[arg(long)]
+    statistics: bool,
+
+    /// Exit 0 even when there are findings (files that could not be processed still exit 2).
+    #[arg(long)]
+    exit_zero: bool,
+
     /// The Spark version the jobs run on, as MAJOR.MINOR.
     #[arg(
         long,
@@ -311,6 +319,8 @@ pub struct Invocation {
     pub exit_non_zero_on_fix: bool,
     /// `-q`: no summary line.
     pub quiet: bool,
+    pub statistics: bool,
+    pub exit_zero: bool,
 }
 
 /// Parses the process arguments; a usage error (or `--help`, `--version`) comes back as clap's
@@ -376,6 +386,8 @@ impl Args {
             color: self.color,
             exit_non_zero_on_fix: self.exit_non_zero_on_fix,
             quiet: self.quiet,
+            statistics: self.statistics,
+            exit_zero: self.exit_zero,
         })
     }
 }

@@ -76,6 +76,7 @@ pub fn main() -> ExitCode {
         mode: invocation.mode,
         settings,
         palette: Palette::new(invocation.color.stdout_enabled()),
+        statistics: invocation.statistics,
     };
     let mut tally = match &invocation.input {
         Input::Stdin { name } => stdin::run(name, &context, &mut output),
@@ -108,7 +109,14 @@ pub fn main() -> ExitCode {
     if let Some(summary) = summary {
         output.err(&summary);
     }
-    exit::of_run(invocation.mode, &tally, invocation.exit_non_zero_on_fix)
+    if invocation.statistics {
+        output.out(report::statistics(&tally).as_bytes());
+    }
+    let code = exit::of_run(invocation.mode, &tally, invocation.exit_non_zero_on_fix);
+    if invocation.exit_zero && tally.errors == 0 {
+        return std::process::ExitCode::SUCCESS;
+    }
+    code
 }
 
 fn current_folder() -> anyhow::Result<std::path::PathBuf> {

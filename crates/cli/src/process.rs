@@ -20,6 +20,8 @@ pub struct Context {
     pub settings: Settings,
     /// Colors for diffs, which go to stdout.
     pub palette: Palette,
+    /// `--statistics`: count the findings per rule instead of printing them.
+    pub statistics: bool,
 }
 
 /// The result of one source, holding only what is printed or counted.
@@ -184,6 +186,7 @@ mod tests {
             mode,
             settings: Settings::default(),
             palette: Palette::PLAIN,
+            statistics: false,
         }
     }
 

@@ -14,6 +14,7 @@ use crate::tally::Tally;
 pub struct Finding {
     pub location: Location,
     pub code: &'static str,
+    pub name: &'static str,
     pub message: String,
     /// Fixed by `--diff`/`--write` under the current `--unsafe-fixes` setting.
     pub fixable: bool,
@@ -27,6 +28,7 @@ impl Finding {
         Finding {
             location: diagnostic.location,
             code: diagnostic.code,
+            name: diagnostic.name,
             message: diagnostic.message.clone(),
             fixable,
             hidden_fix: !fixable && diagnostic.is_fixable(true),
@@ -152,6 +154,29 @@ pub fn summary(mode: Mode, tally: &Tally) -> Option<String> {
     Some(line + "\n")
 }
 
+/// `--statistics`: one line per rule with findings, most first: count, code, `[*]` when some
+/// are fixable, name.
+pub fn statistics(tally: &Tally) -> String {
+    let mut rules: Vec<_> = tally.by_rule.iter().collect();
+    rules.sort_by(|(a_code, a), (b_code, b)| b.findings.cmp(&a.findings).then(a_code.cmp(b_code)));
+    let width = rules
+        .iter()
+        .map(|(_, count)| count.findings.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let mut out = String::new();
+    for (code, count) in rules {
+        let _ = writeln!(
+            out,
+            "{:>width$}  {code}  {}  {}",
+            count.findings,
+            if count.fixable > 0 { "[*]" } else { "   " },
+            count.name
+        );
+    }
+    out
+}
+
 fn plural(count: usize, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
 }
@@ -175,6 +200,7 @@ mod tests {
             changed_files: files,
             errors: 0,
             checked: findings.max(1),
+            by_rule: Default::default(),
         }
     }
 
@@ -231,6 +257,7 @@ mod tests {
         let finding = Finding {
             location: Location { line: 3, column: 1 },
             code: "SPK001",
+            name: "cache-reused-dataframe",
             message: "cache it".to_owned(),
             fixable: true,
             hidden_fix: false,

@@ -3,7 +3,6 @@
 
 use rayon::prelude::*;
 
-use crate::color::Palette;
 use crate::discover::Target;
 use crate::output::Output;
 use crate::paths;
@@ -33,7 +32,7 @@ pub fn run(targets: &[Target], context: &Context, output: &mut Output) -> Tally 
             })
             .collect();
         for (name, analysis) in results {
-            print(&name, &analysis, &context.palette, output, &mut tally);
+            print(&name, &analysis, context, output, &mut tally);
         }
         if output.stdout_closed() && !context.mode.writes() {
             break;
@@ -46,15 +45,17 @@ pub fn run(targets: &[Target], context: &Context, output: &mut Output) -> Tally 
 pub fn print(
     name: &str,
     analysis: &Analysis,
-    palette: &Palette,
+    context: &Context,
     output: &mut Output,
     tally: &mut Tally,
 ) {
-    let mut findings = String::new();
-    for finding in &analysis.findings {
-        report::push_finding(&mut findings, name, finding, palette);
+    if !context.statistics {
+        let mut findings = String::new();
+        for finding in &analysis.findings {
+            report::push_finding(&mut findings, name, finding, &context.palette);
+        }
+        output.out(findings.as_bytes());
     }
-    output.out(findings.as_bytes());
     if let Some(diff) = &analysis.diff {
         output.out(diff.as_bytes());
     }

@@ -16,13 +16,13 @@ pub fn run(name: &str, context: &Context, output: &mut Output) -> Tally {
     if let Err(error) = std::io::stdin().lock().read_to_end(&mut bytes) {
         let analysis = Analysis::failed(format!("cannot read: {error}"));
         let mut tally = Tally::default();
-        run::print(name, &analysis, &context.palette, output, &mut tally);
+        run::print(name, &analysis, context, output, &mut tally);
         return tally;
     }
     let mut analysis = analyze(&bytes, name, context);
     if !context.mode.writes() {
         let mut tally = Tally::default();
-        run::print(name, &analysis, &context.palette, output, &mut tally);
+        run::print(name, &analysis, context, output, &mut tally);
         return tally;
     }
     match analysis.fixed.take() {

@@ -1,5 +1,7 @@
 //! Run totals: findings, fixes, changed files and errors, added up file by file.
 
+use std::collections::BTreeMap;
+
 use crate::report::Finding;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -18,6 +20,16 @@ pub struct Tally {
     pub errors: usize,
     /// Sources looked at (files and standard input), the unprocessable ones included.
     pub checked: usize,
+    /// Findings per rule code: the rule's name, how many, how many fixable.
+    pub by_rule: BTreeMap<&'static str, RuleCount>,
+}
+
+/// One rule's line of `--statistics`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleCount {
+    pub name: &'static str,
+    pub findings: usize,
+    pub fixable: usize,
 }
 
 impl Tally {
@@ -25,6 +37,12 @@ impl Tally {
         self.findings += findings.len();
         self.fixable += findings.iter().filter(|f| f.fixable).count();
         self.hidden += findings.iter().filter(|f| f.hidden_fix).count();
+        for finding in findings {
+            let count = self.by_rule.entry(finding.code).or_default();
+            count.name = finding.name;
+            count.findings += 1;
+            count.fixable += usize::from(finding.fixable);
+        }
     }
 
     pub fn add_change(&mut self, applied: usize) {
