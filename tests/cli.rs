@@ -864,3 +864,97 @@ fn statistics_count_findings_per_rule_and_exit_zero_keeps_errors() {
     let broken = folder_with(&[("a.py", JOB.as_bytes()), ("bad.py", BROKEN.as_bytes())]);
     assert_eq!(sparkfix(broken.path(), &["--exit-zero"]).code, 2);
 }
+
+#[test]
+fn output_formats_for_tools_parse_and_match_the_text_listing() {
+    let dir = folder_with(&[("a.py", JOB.as_bytes()), ("clean.py", CLEAN.as_bytes())]);
+    let text = sparkfix(dir.path(), &[]);
+    let listed: Vec<(String, usize, usize, String)> = text
+        .stdout
+        .lines()
+        .map(|line| {
+            let mut parts = line.splitn(4, ':');
+            let file = parts.next().unwrap().to_string();
+            let line_no = parts.next().unwrap().parse().unwrap();
+            let column = parts.next().unwrap().parse().unwrap();
+            let code = parts
+                .next()
+                .unwrap()
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .to_string();
+            (file, line_no, column, code)
+        })
+        .collect();
+    assert!(!listed.is_empty());
+
+    let json = sparkfix(dir.path(), &["--output-format", "json"]);
+    assert_eq!(json.code, text.code);
+    let items: serde_json::Value = serde_json::from_str(&json.stdout).expect("a JSON array");
+    let items = items.as_array().unwrap();
+    let from_json: Vec<(String, usize, usize, String)> = items
+        .iter()
+        .map(|item| {
+            for key in [
+                "name",
+                "message",
+                "evidence",
+                "end_location",
+                "range",
+                "fixable",
+                "fix",
+            ] {
+                assert!(item.get(key).is_some(), "{key} in {item}");
+            }
+            let start = item["range"]["start"].as_u64().unwrap();
+            assert!(item["range"]["end"].as_u64().unwrap() >= start);
+            (
+                item["file"].as_str().unwrap().to_string(),
+                item["location"]["line"].as_u64().unwrap() as usize,
+                item["location"]["column"].as_u64().unwrap() as usize,
+                item["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(from_json, listed);
+    // A fix's edits: byte ranges into the file, with their line and column.
+    let source = JOB;
+    for item in items.iter().filter(|item| !item["fix"].is_null()) {
+        assert!(["safe", "unsafe"].contains(&item["fix"]["applicability"].as_str().unwrap()));
+        for edit in item["fix"]["edits"].as_array().unwrap() {
+            let start = edit["range"]["start"].as_u64().unwrap() as usize;
+            let line = edit["location"]["line"].as_u64().unwrap() as usize;
+            assert_eq!(source[..start].matches('\n').count() + 1, line, "{edit}");
+        }
+    }
+
+    let lines = sparkfix(dir.path(), &["--output-format", "json-lines"]);
+    let parsed: Vec<serde_json::Value> = lines
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(&parsed, items);
+
+    let github = sparkfix(dir.path(), &["--output-format", "github"]);
+    assert_eq!(github.stdout.lines().count(), listed.len());
+    for (line, (file, line_no, column, code)) in github.stdout.lines().zip(&listed) {
+        assert!(
+            line.starts_with(&format!("::warning title=sparkfix {code} (")),
+            "{line}"
+        );
+        assert!(
+            line.contains(&format!(
+                ",file={file},line={line_no},col={column},endLine="
+            )),
+            "{line}"
+        );
+    }
+
+    let clean = folder_with(&[("clean.py", CLEAN.as_bytes())]);
+    assert_eq!(
+        sparkfix(clean.path(), &["--output-format", "json"]).stdout,
+        "[]\n"
+    );
+}

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use crate::formats::OutputFormat;
 use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser};
 use sparkfix_transform::{RuleSelection, Settings, SparkVersion, UnknownRule};
@@ -44,6 +45,10 @@ struct Args {
     /// Print no closing summary line on stderr (findings, diffs and errors still print).
     #[arg(short, long)]
     quiet: bool,
+
+    /// How findings are printed.
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = OutputFormat::Text)]
+    output_format: OutputFormat,
 
     /// Print how many findings each rule has instead of the findings.
     #[arg(long)]
@@ -321,6 +326,7 @@ pub struct Invocation {
     pub quiet: bool,
     pub statistics: bool,
     pub exit_zero: bool,
+    pub output_format: OutputFormat,
 }
 
 /// Parses the process arguments; a usage error (or `--help`, `--version`) comes back as clap's
@@ -388,6 +394,7 @@ impl Args {
             quiet: self.quiet,
             statistics: self.statistics,
             exit_zero: self.exit_zero,
+            output_format: self.output_format,
         })
     }
 }

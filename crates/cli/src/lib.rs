@@ -7,6 +7,7 @@ mod discover;
 pub mod eventlogs;
 mod exclude;
 mod exit;
+mod formats;
 mod output;
 mod paths;
 mod process;
@@ -77,6 +78,7 @@ pub fn main() -> ExitCode {
         settings,
         palette: Palette::new(invocation.color.stdout_enabled()),
         statistics: invocation.statistics,
+        format: invocation.output_format,
     };
     let mut tally = match &invocation.input {
         Input::Stdin { name } => stdin::run(name, &context, &mut output),
@@ -111,6 +113,11 @@ pub fn main() -> ExitCode {
     }
     if invocation.statistics {
         output.out(report::statistics(&tally).as_bytes());
+    } else if invocation.output_format == formats::OutputFormat::Json {
+        let items = output.take_json();
+        let text = serde_json::to_string_pretty(&serde_json::Value::Array(items))
+            .unwrap_or_else(|_| "[]".to_string());
+        output.out(format!("{text}\n").as_bytes());
     }
     let code = exit::of_run(invocation.mode, &tally, invocation.exit_non_zero_on_fix);
     if invocation.exit_zero && tally.errors == 0 {

@@ -6,11 +6,23 @@ use std::io::{self, Write};
 #[derive(Debug, Default)]
 pub struct Output {
     stdout_closed: bool,
+    /// `--output-format json`: the findings, printed as one array at the end.
+    json: Vec<serde_json::Value>,
 }
 
 impl Output {
     pub fn new() -> Self {
         Output::default()
+    }
+
+    /// Keeps a finding for the JSON array printed at the end.
+    pub fn push_json(&mut self, item: serde_json::Value) {
+        self.json.push(item);
+    }
+
+    /// The findings kept for the JSON array.
+    pub fn take_json(&mut self) -> Vec<serde_json::Value> {
+        std::mem::take(&mut self.json)
     }
 
     /// Writes to stdout; once the reader has gone, further output is dropped.

@@ -10,6 +10,7 @@ use sparkfix_transform::{
 use crate::args::Mode;
 use crate::color::Palette;
 use crate::diff;
+use crate::formats::OutputFormat;
 use crate::report::{FileError, Finding};
 use crate::write::write_atomically;
 
@@ -22,6 +23,7 @@ pub struct Context {
     pub palette: Palette,
     /// `--statistics`: count the findings per rule instead of printing them.
     pub statistics: bool,
+    pub format: OutputFormat,
 }
 
 /// The result of one source, holding only what is printed or counted.
@@ -105,7 +107,7 @@ pub fn analyze(bytes: &[u8], name: &str, context: &Context) -> Analysis {
     match context.mode {
         Mode::Check => match check(source, &context.settings) {
             Ok(diagnostics) => Analysis {
-                findings: Finding::from_all(&diagnostics, unsafe_fixes),
+                findings: Finding::from_all(&diagnostics, source, unsafe_fixes),
                 ..Analysis::default()
             },
             Err(error) => Analysis::unparsable(error),
@@ -138,7 +140,7 @@ fn with_noqa(source: &str, outcome: NoqaOutcome, context: &Context) -> Analysis 
     Analysis {
         changed,
         applied: outcome.added,
-        findings: Finding::from_all(&remaining, unsafe_fixes),
+        findings: Finding::from_all(&remaining, &outcome.text, unsafe_fixes),
         fixed: changed.then_some(outcome.text),
         ..Analysis::default()
     }
@@ -149,7 +151,7 @@ fn from_outcome(source: &str, outcome: FixOutcome, name: &str, context: &Context
     let write = context.mode == Mode::Write;
     if let Some(failure) = outcome.failure {
         let findings = if write {
-            Finding::from_all(&outcome.diagnostics, unsafe_fixes)
+            Finding::from_all(&outcome.diagnostics, source, unsafe_fixes)
         } else {
             Vec::new()
         };
@@ -166,9 +168,10 @@ fn from_outcome(source: &str, outcome: FixOutcome, name: &str, context: &Context
         ..Analysis::default()
     };
     if write {
-        analysis.findings = Finding::from_all(&outcome.remaining, unsafe_fixes);
+        analysis.findings = Finding::from_all(&outcome.remaining, &outcome.fixed, unsafe_fixes);
         if changed {
-            analysis.original_findings = Finding::from_all(&outcome.diagnostics, unsafe_fixes);
+            analysis.original_findings =
+                Finding::from_all(&outcome.diagnostics, source, unsafe_fixes);
             analysis.fixed = Some(outcome.fixed);
         }
     } else if changed {
@@ -187,6 +190,7 @@ mod tests {
             settings: Settings::default(),
             palette: Palette::PLAIN,
             statistics: false,
+            format: OutputFormat::Text,
         }
     }
 

@@ -8,38 +8,91 @@ use crate::args::Mode;
 use crate::color::Palette;
 use crate::tally::Tally;
 
-/// A finding as printed: a [`Diagnostic`] without its fix's edits, so a finished file keeps only
-/// what the report needs.
+/// A finding as printed: what a [`Diagnostic`] says, with its positions resolved in the text it
+/// was found in, so a finished file keeps only what the output needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub location: Location,
+    /// Where the finding's range ends (1-based line, character column).
+    pub end: Location,
+    /// The range in bytes.
+    pub range: (usize, usize),
     pub code: &'static str,
     pub name: &'static str,
     pub message: String,
+    /// `proven`, `measured` or `guessed`.
+    pub evidence: &'static str,
     /// Fixed by `--diff`/`--write` under the current `--unsafe-fixes` setting.
     pub fixable: bool,
     /// Has a fix that only `--unsafe-fixes` would apply.
     pub hidden_fix: bool,
+    /// The fix: its applicability and edits.
+    pub fix: Option<FixView>,
+}
+
+/// A fix as the machine-readable outputs show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixView {
+    /// `safe` or `unsafe`.
+    pub applicability: &'static str,
+    pub edits: Vec<EditView>,
+}
+
+/// One edit: the range it replaces (bytes, and line/column) and the new text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditView {
+    pub range: (usize, usize),
+    pub location: Location,
+    pub end: Location,
+    pub content: String,
 }
 
 impl Finding {
-    pub fn new(diagnostic: &Diagnostic, unsafe_fixes: bool) -> Self {
+    /// The finding of `diagnostic`, found in `text`.
+    pub fn new(diagnostic: &Diagnostic, text: &str, unsafe_fixes: bool) -> Self {
         let fixable = diagnostic.is_fixable(unsafe_fixes);
         Finding {
             location: diagnostic.location,
+            end: location_of(text, diagnostic.range.end),
+            range: (diagnostic.range.start, diagnostic.range.end),
             code: diagnostic.code,
             name: diagnostic.name,
             message: diagnostic.message.clone(),
+            evidence: diagnostic.evidence.level(),
             fixable,
             hidden_fix: !fixable && diagnostic.is_fixable(true),
+            fix: diagnostic.fix.as_ref().map(|fix| FixView {
+                applicability: fix.applicability().as_str(),
+                edits: fix
+                    .edits()
+                    .iter()
+                    .map(|edit| EditView {
+                        range: (edit.range.start, edit.range.end),
+                        location: location_of(text, edit.range.start),
+                        end: location_of(text, edit.range.end),
+                        content: edit.content.clone(),
+                    })
+                    .collect(),
+            }),
         }
     }
 
-    pub fn from_all(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Vec<Finding> {
+    pub fn from_all(diagnostics: &[Diagnostic], text: &str, unsafe_fixes: bool) -> Vec<Finding> {
         diagnostics
             .iter()
-            .map(|d| Finding::new(d, unsafe_fixes))
+            .map(|d| Finding::new(d, text, unsafe_fixes))
             .collect()
+    }
+}
+
+/// The 1-based line and character column of byte `offset` in `text`.
+fn location_of(text: &str, offset: usize) -> Location {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+    Location {
+        line: before.matches('\n').count() + 1,
+        column: before[line_start..].chars().count() + 1,
     }
 }
 
@@ -256,15 +309,29 @@ mod tests {
     fn finding_lines() {
         let finding = Finding {
             location: Location { line: 3, column: 1 },
+            end: Location { line: 3, column: 3 },
+            range: (20, 22),
             code: "SPK001",
             name: "cache-reused-dataframe",
             message: "cache it".to_owned(),
+            evidence: "proven",
             fixable: true,
             hidden_fix: false,
+            fix: None,
         };
         let mut out = String::new();
         push_finding(&mut out, "job.py", &finding, &Palette::PLAIN);
         assert_eq!(out, "job.py:3:1: SPK001 cache it [*]\n");
+    }
+
+    #[test]
+    fn locations_count_lines_and_characters() {
+        let text = "a = 1\nbé = 2\n";
+        assert_eq!(location_of(text, 0), Location { line: 1, column: 1 });
+        assert_eq!(location_of(text, 6), Location { line: 2, column: 1 });
+        // `é` is two bytes and one character.
+        assert_eq!(location_of(text, 9), Location { line: 2, column: 3 });
+        assert_eq!(location_of(text, 99), Location { line: 3, column: 1 });
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use rayon::prelude::*;
 
 use crate::discover::Target;
+use crate::formats::{self, OutputFormat};
 use crate::output::Output;
 use crate::paths;
 use crate::process::{Analysis, Context, process_file};
@@ -52,7 +53,17 @@ pub fn print(
     if !context.statistics {
         let mut findings = String::new();
         for finding in &analysis.findings {
-            report::push_finding(&mut findings, name, finding, &context.palette);
+            match context.format {
+                OutputFormat::Text | OutputFormat::Concise => {
+                    report::push_finding(&mut findings, name, finding, &context.palette)
+                }
+                OutputFormat::Json => output.push_json(formats::json_object(name, finding)),
+                OutputFormat::JsonLines => {
+                    findings.push_str(&formats::json_object(name, finding).to_string());
+                    findings.push('\n');
+                }
+                OutputFormat::Github => findings.push_str(&formats::github_line(name, finding)),
+            }
         }
         output.out(findings.as_bytes());
     }

@@ -1,0 +1,85 @@
+//! The machine-readable forms of a finding (`--output-format`): a JSON object (`json`, a list of
+//! them at the end; `json-lines`, one per line as they come) and a GitHub Actions workflow
+//! annotation (`github`). `text` and `concise` are the one-line form of `report.rs`.
+
+use serde_json::{Value, json};
+
+use crate::report::Finding;
+
+/// `--output-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// `path:line:col: CODE message [*]`, one line per finding.
+    Text,
+    /// The same one-line form (sparkfix prints no code frames).
+    Concise,
+    /// One JSON array of every finding, printed at the end.
+    Json,
+    /// One JSON object per finding, one per line.
+    JsonLines,
+    /// GitHub Actions workflow commands (`::warning file=...::message`).
+    Github,
+}
+
+/// A finding as a JSON object: file, rule code and name, message, evidence level, 1-based
+/// line/column range and byte offsets, and the fix (applicability and edits), or null.
+pub fn json_object(path: &str, finding: &Finding) -> Value {
+    let position = |location: sparkfix_transform::Location| json!({ "line": location.line, "column": location.column });
+    json!({
+        "file": path,
+        "code": finding.code,
+        "name": finding.name,
+        "message": finding.message,
+        "evidence": finding.evidence,
+        "location": position(finding.location),
+        "end_location": position(finding.end),
+        "range": { "start": finding.range.0, "end": finding.range.1 },
+        "fixable": finding.fixable,
+        "fix": finding.fix.as_ref().map(|fix| json!({
+            "applicability": fix.applicability,
+            "edits": fix.edits.iter().map(|edit| json!({
+                "location": position(edit.location),
+                "end_location": position(edit.end),
+                "range": { "start": edit.range.0, "end": edit.range.1 },
+                "content": edit.content,
+            })).collect::<Vec<_>>(),
+        })),
+    })
+}
+
+/// A GitHub Actions annotation: a warning on the finding's range, titled with the rule.
+pub fn github_line(path: &str, finding: &Finding) -> String {
+    format!(
+        "::warning title={},file={},line={},col={},endLine={},endColumn={}::{}\n",
+        escape_property(&format!("sparkfix {} ({})", finding.code, finding.name)),
+        escape_property(path),
+        finding.location.line,
+        finding.location.column,
+        finding.end.line,
+        finding.end.column,
+        escape_data(&finding.message)
+    )
+}
+
+/// GitHub's escaping of a command's message (`%`, CR, LF).
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// GitHub's escaping of a command's property value (also `:` and `,`).
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escapes_what_its_commands_reserve() {
+        assert_eq!(escape_data("100% done\nnext"), "100%25 done%0Anext");
+        assert_eq!(escape_property("a,b:c.py"), "a%2Cb%3Ac.py");
+    }
+}
