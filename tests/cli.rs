@@ -952,6 +952,33 @@ fn output_formats_for_tools_parse_and_match_the_text_listing() {
         );
     }
 
+    let gitlab = sparkfix(dir.path(), &["--output-format", "gitlab"]);
+    let report: serde_json::Value = serde_json::from_str(&gitlab.stdout).expect("a JSON array");
+    let report = report.as_array().unwrap();
+    assert_eq!(report.len(), listed.len());
+    let mut fingerprints: Vec<&str> = Vec::new();
+    for (entry, (file, line_no, _, code)) in report.iter().zip(&listed) {
+        assert_eq!(entry["location"]["path"], file.as_str());
+        assert_eq!(entry["location"]["lines"]["begin"], *line_no);
+        assert!(
+            entry["check_name"]
+                .as_str()
+                .unwrap()
+                .starts_with(code.as_str())
+        );
+        assert!(["major", "minor"].contains(&entry["severity"].as_str().unwrap()));
+        fingerprints.push(entry["fingerprint"].as_str().unwrap());
+    }
+    fingerprints.sort_unstable();
+    fingerprints.dedup();
+    assert_eq!(
+        fingerprints.len(),
+        report.len(),
+        "one fingerprint per finding"
+    );
+    let again = sparkfix(dir.path(), &["--output-format", "gitlab"]);
+    assert_eq!(again.stdout, gitlab.stdout, "fingerprints are stable");
+
     let clean = folder_with(&[("clean.py", CLEAN.as_bytes())]);
     assert_eq!(
         sparkfix(clean.path(), &["--output-format", "json"]).stdout,

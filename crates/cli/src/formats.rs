@@ -1,6 +1,6 @@
 //! The machine-readable forms of a finding (`--output-format`): a JSON object (`json`, a list of
-//! them at the end; `json-lines`, one per line as they come) and a GitHub Actions workflow
-//! annotation (`github`). `text` and `concise` are the one-line form of `report.rs`.
+//! them at the end; `json-lines`, one per line as they come), a GitHub Actions workflow
+//! annotation (`github`) and a GitLab code quality entry (`gitlab`, an array at the end). `text` and `concise` are the one-line form of `report.rs`.
 
 use serde_json::{Value, json};
 
@@ -19,6 +19,8 @@ pub enum OutputFormat {
     JsonLines,
     /// GitHub Actions workflow commands (`::warning file=...::message`).
     Github,
+    /// A GitLab code quality report (one JSON array, printed at the end).
+    Gitlab,
 }
 
 /// A finding as a JSON object: file, rule code and name, message, evidence level, 1-based
@@ -44,6 +46,30 @@ pub fn json_object(path: &str, finding: &Finding) -> Value {
                 "content": edit.content,
             })).collect::<Vec<_>>(),
         })),
+    })
+}
+
+/// A finding as an entry of a GitLab code quality report: description, check name, a
+/// fingerprint stable across runs (the file, the rule and the message, FNV-1a), severity, and
+/// the lines it spans.
+pub fn gitlab_object(path: &str, finding: &Finding) -> Value {
+    let key = format!("{path}\0{}\0{}", finding.code, finding.message);
+    json!({
+        "description": format!("{} {}", finding.code, finding.message),
+        "check_name": format!("{} ({})", finding.code, finding.name),
+        "fingerprint": format!("{:016x}", fnv1a(key.as_bytes())),
+        "severity": if finding.evidence == "guessed" { "minor" } else { "major" },
+        "location": {
+            "path": path,
+            "lines": { "begin": finding.location.line, "end": finding.end.line },
+        },
+    })
+}
+
+/// The 64-bit FNV-1a hash: a fingerprint that does not change with the Rust version.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
     })
 }
 
@@ -81,5 +107,12 @@ mod tests {
     fn github_escapes_what_its_commands_reserve() {
         assert_eq!(escape_data("100% done\nnext"), "100%25 done%0Anext");
         assert_eq!(escape_property("a,b:c.py"), "a%2Cb%3Ac.py");
+    }
+
+    #[test]
+    fn fingerprints_are_fnv1a() {
+        // The published FNV-1a test vectors.
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
     }
 }

@@ -113,7 +113,10 @@ pub fn main() -> ExitCode {
     }
     if invocation.statistics {
         output.out(report::statistics(&tally).as_bytes());
-    } else if invocation.output_format == formats::OutputFormat::Json {
+    } else if matches!(
+        invocation.output_format,
+        formats::OutputFormat::Json | formats::OutputFormat::Gitlab
+    ) {
         let items = output.take_json();
         let text = serde_json::to_string_pretty(&serde_json::Value::Array(items))
             .unwrap_or_else(|_| "[]".to_string());

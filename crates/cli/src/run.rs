@@ -58,6 +58,7 @@ pub fn print(
                     report::push_finding(&mut findings, name, finding, &context.palette)
                 }
                 OutputFormat::Json => output.push_json(formats::json_object(name, finding)),
+                OutputFormat::Gitlab => output.push_json(formats::gitlab_object(name, finding)),
                 OutputFormat::JsonLines => {
                     findings.push_str(&formats::json_object(name, finding).to_string());
                     findings.push('\n');
