@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use sparkfix_syntax::{LineColumn, LineIndex};
 use sparkfix_transform::{Diagnostic, Location};
 
 use crate::args::Mode;
@@ -48,12 +49,16 @@ pub struct EditView {
 }
 
 impl Finding {
-    /// The finding of `diagnostic`, found in `text`.
-    pub fn new(diagnostic: &Diagnostic, text: &str, unsafe_fixes: bool) -> Self {
+    /// The finding of `diagnostic`, found in `text` (whose lines are `lines`).
+    fn new(diagnostic: &Diagnostic, text: &str, lines: &LineIndex, unsafe_fixes: bool) -> Self {
+        let location_of = |offset: usize| {
+            let LineColumn { line, column } = lines.line_column(text, offset.min(text.len()));
+            Location { line, column }
+        };
         let fixable = diagnostic.is_fixable(unsafe_fixes);
         Finding {
             location: diagnostic.location,
-            end: location_of(text, diagnostic.range.end),
+            end: location_of(diagnostic.range.end),
             range: (diagnostic.range.start, diagnostic.range.end),
             code: diagnostic.code,
             name: diagnostic.name,
@@ -68,8 +73,8 @@ impl Finding {
                     .iter()
                     .map(|edit| EditView {
                         range: (edit.range.start, edit.range.end),
-                        location: location_of(text, edit.range.start),
-                        end: location_of(text, edit.range.end),
+                        location: location_of(edit.range.start),
+                        end: location_of(edit.range.end),
                         content: edit.content.clone(),
                     })
                     .collect(),
@@ -77,22 +82,16 @@ impl Finding {
         }
     }
 
+    /// The findings of `diagnostics`, found in `text`.
     pub fn from_all(diagnostics: &[Diagnostic], text: &str, unsafe_fixes: bool) -> Vec<Finding> {
+        if diagnostics.is_empty() {
+            return Vec::new();
+        }
+        let lines = LineIndex::new(text);
         diagnostics
             .iter()
-            .map(|d| Finding::new(d, text, unsafe_fixes))
+            .map(|d| Finding::new(d, text, &lines, unsafe_fixes))
             .collect()
-    }
-}
-
-/// The 1-based line and character column of byte `offset` in `text`.
-fn location_of(text: &str, offset: usize) -> Location {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
-    Location {
-        line: before.matches('\n').count() + 1,
-        column: before[line_start..].chars().count() + 1,
     }
 }
 
@@ -322,16 +321,6 @@ mod tests {
         let mut out = String::new();
         push_finding(&mut out, "job.py", &finding, &Palette::PLAIN);
         assert_eq!(out, "job.py:3:1: SPK001 cache it [*]\n");
-    }
-
-    #[test]
-    fn locations_count_lines_and_characters() {
-        let text = "a = 1\nbé = 2\n";
-        assert_eq!(location_of(text, 0), Location { line: 1, column: 1 });
-        assert_eq!(location_of(text, 6), Location { line: 2, column: 1 });
-        // `é` is two bytes and one character.
-        assert_eq!(location_of(text, 9), Location { line: 2, column: 3 });
-        assert_eq!(location_of(text, 99), Location { line: 3, column: 1 });
     }
 
     #[test]

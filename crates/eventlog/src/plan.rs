@@ -148,9 +148,9 @@ impl PlanSummary {
 
     /// `exchange_above`: the `data size` accumulator of the exchange above `node` with only
     /// row-wise operators between; `shuffle_above`: the shuffle exchange above `node` with only
-    /// such operators between (its `shuffle write time` accumulator); `aggregate_above`: the grouped aggregate above `node`
-    /// with only such operators (or its own final phase, or a broadcast join's stream side)
-    /// between.
+    /// such operators between (its `shuffle write time` accumulator); `aggregate_above`: the
+    /// grouped aggregate above `node` with only such operators (or its own final phase, or a
+    /// broadcast join's stream side) between.
     fn visit(
         &mut self,
         node: &PlanNode,
@@ -328,9 +328,6 @@ impl PlanSummary {
                 stage_ids: stages(join.output_rows),
                 left: side(&join.left),
                 right: side(&join.right),
-                alone_in_stage: join.left.shuffle_write_time.is_some()
-                    && join.right.shuffle_write_time.is_some()
-                    && join.output_shuffle_write.is_some(),
                 output_shuffle_write_ms: value(join.output_shuffle_write).map(|ns| ns / 1_000_000),
                 aggregate_above: join
                     .aggregate_above

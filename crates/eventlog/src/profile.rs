@@ -194,15 +194,23 @@ pub struct Join {
     pub stage_ids: Vec<u64>,
     pub left: JoinSide,
     pub right: JoinSide,
-    /// Whether the join's stage ran only the join: both inputs are shuffles and its output goes
-    /// straight into another shuffle. A broadcast then removes that whole stage, except the
-    /// output's shuffle write, which moves into the larger side's stage.
-    pub alone_in_stage: bool,
-    /// The `shuffle write time` of the shuffle the join's output goes straight into.
+    /// The `shuffle write time` of the shuffle the join's output goes straight into, when it
+    /// does (see [`Join::alone_in_stage`]).
     pub output_shuffle_write_ms: Option<u64>,
     /// The grouped aggregation that ran on the join's output in the join's stage, on the
     /// partitioning the join's shuffles gave the rows (no exchange between them).
     pub aggregate_above: Option<AggregateOnJoin>,
+}
+
+impl Join {
+    /// Whether the join's stage ran only the join: both inputs were read from shuffles and its
+    /// output went straight into another shuffle. A broadcast then removes that whole stage,
+    /// except the output's shuffle write, which moves into the larger side's stage.
+    pub fn alone_in_stage(&self) -> bool {
+        self.left.shuffle_write_ms.is_some()
+            && self.right.shuffle_write_ms.is_some()
+            && self.output_shuffle_write_ms.is_some()
+    }
 }
 
 /// A grouped aggregation that used a shuffled join's output partitioning instead of a shuffle

@@ -101,7 +101,8 @@ pub enum Change {
     /// time it spent outside its jobs (planning, the driver's part of the query) is taken off
     /// the run.
     SkipQuery { query: u64 },
-    /// The stage no longer runs (it reads a cache instead).
+    /// The stage no longer runs (it reads a cache instead, or a broadcast joins its rows in the
+    /// stage that scans them).
     Skip { stage: u64 },
     /// The stage's tasks do `task_ms` less work in all, shared in proportion to their durations.
     Shorten { stage: u64, task_ms: u64 },

@@ -50,7 +50,7 @@ pub fn add_noqa(source: &str, settings: &Settings) -> Result<NoqaOutcome, ParseE
         let mut codes = codes.clone();
         codes.sort_unstable();
         codes.dedup();
-        let end = line_end(source, line);
+        let end = line_end(&file, line);
         text.insert_str(end, &format!("  # noqa: {}", codes.join(", ")));
     }
     Ok(NoqaOutcome {
@@ -61,27 +61,26 @@ pub fn add_noqa(source: &str, settings: &Settings) -> Result<NoqaOutcome, ParseE
 }
 
 /// The byte offset where 1-based `line` ends (before its `\r\n` or `\n`).
-fn line_end(source: &str, line: usize) -> usize {
-    let start: usize = source
-        .split_inclusive('\n')
-        .take(line - 1)
-        .map(str::len)
-        .sum();
-    let rest = &source[start..];
-    let end = rest.find('\n').map_or(rest.len(), |at| at);
-    let end = if rest[..end].ends_with('\r') {
+fn line_end(file: &SourceFile, line: usize) -> usize {
+    let text = file.text();
+    let lines = file.lines();
+    let end = if line < lines.line_count() {
+        lines.line_start(line) - 1
+    } else {
+        text.len()
+    };
+    if text[..end].ends_with('\r') {
         end - 1
     } else {
         end
-    };
-    start + end
+    }
 }
 
 /// Whether a comment can go at the end of `line`: the line does not continue with a
 /// backslash, and its end is not inside a string.
 fn takes_a_comment(file: &SourceFile, line: usize) -> bool {
     let source = file.text();
-    let end = line_end(source, line);
+    let end = line_end(file, line);
     let start = source[..end].rfind('\n').map_or(0, |at| at + 1);
     if source[start..end].trim_end().ends_with('\\') {
         return false;
@@ -144,8 +143,9 @@ mod tests {
 
     #[test]
     fn line_ends_skip_carriage_returns() {
-        assert_eq!(line_end("a\r\nbc\n", 1), 1);
-        assert_eq!(line_end("a\r\nbc\n", 2), 5);
-        assert_eq!(line_end("a\nbc", 2), 4);
+        let end = |text: &str, line| line_end(&SourceFile::parse(text.to_string()), line);
+        assert_eq!(end("a\r\nbc\n", 1), 1);
+        assert_eq!(end("a\r\nbc\n", 2), 5);
+        assert_eq!(end("a\nbc", 2), 4);
     }
 }

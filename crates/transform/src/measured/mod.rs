@@ -484,7 +484,7 @@ impl Measurements {
                 .sum::<u64>();
                 shorten(&join.left.map_stage_ids, other, &mut changes);
                 write_ms += other;
-                if join.alone_in_stage && !join.stage_ids.is_empty() {
+                if join.alone_in_stage() && !join.stage_ids.is_empty() {
                     // The join's stage goes; its output's shuffle write moves into the stage
                     // that now scans and joins the larger side.
                     alone += 1;
