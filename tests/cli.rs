@@ -985,3 +985,38 @@ fn output_formats_for_tools_parse_and_match_the_text_listing() {
         "[]\n"
     );
 }
+
+#[test]
+fn extend_select_adds_rules_on_top_of_select_and_ignore_wins() {
+    let dir = folder_with(&[("job.py", AGGREGATE_JOB.as_bytes())]);
+    let codes = |args: &[&str]| -> Vec<String> {
+        let run = sparkfix(dir.path(), args);
+        assert_ne!(run.code, 2, "{}", run.stderr);
+        let mut codes: Vec<String> = run
+            .stdout
+            .lines()
+            .filter_map(|line| line.split(": ").nth(1))
+            .filter_map(|rest| rest.split(' ').next())
+            .map(str::to_owned)
+            .collect();
+        codes.sort();
+        codes.dedup();
+        codes
+    };
+    let spark31 = ["--target-spark", "3.1"];
+    let all = codes(&spark31);
+    assert!(all.len() >= 2, "{all:?}");
+    assert_eq!(codes(&[&spark31[..], &["--select", "SPK003"]].concat()), ["SPK003"]);
+    let other = all.iter().find(|code| *code != "SPK003").unwrap().as_str();
+    assert_eq!(
+        codes(&[&spark31[..], &["--select", "SPK003", "--extend-select", other]].concat()),
+        [other, "SPK003"]
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect::<Vec<_>>()
+    );
+    let ignored = [&spark31[..], &["--extend-select", "SPK003", "--ignore", "SPK003"]].concat();
+    assert!(!codes(&ignored).contains(&"SPK003".to_string()));
+}

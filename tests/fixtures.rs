@@ -83,7 +83,7 @@ fn render(path: &Path, source: &str) -> (String, Option<String>) {
         out.push_str("no findings\n");
     }
     for d in &diagnostics {
-        let mark = if d.is_fixable(settings.unsafe_fixes) {
+        let mark = if settings.is_fixable(d) {
             " [*]"
         } else {
             ""

@@ -45,10 +45,7 @@ fn every_rule_example_is_what_the_fix_does() {
         // The example shows this rule's fix alone (another rule may act on the result).
         let mut settings = sparkfix_transform::Settings {
             unsafe_fixes: true,
-            rules: sparkfix_transform::RuleSelection {
-                select: vec![meta.name.clone()],
-                ignore: Vec::new(),
-            },
+            rules: sparkfix_transform::RuleSelection::of(vec![meta.name.clone()], Vec::new()),
             ..Default::default()
         };
         if let Some(log) = &meta.example.profile {

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use crate::formats::OutputFormat;
 use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser};
-use sparkfix_transform::{RuleSelection, Settings, SparkVersion, UnknownRule};
+use sparkfix_transform::{RuleSelection, SelectionLayer, Settings, SparkVersion, UnknownRule};
 
 use crate::color::ColorChoice;
 
@@ -70,6 +70,10 @@ struct Args {
     /// Run only these rules: codes, code prefixes or names, comma-separated (default: all).
     #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = parse_rule)]
     select: Vec<String>,
+
+    /// Run these rules too, on top of `--select` (or of the rules on by default).
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = parse_rule)]
+    extend_select: Vec<String>,
 
     /// Do not run these rules: codes, code prefixes or names, comma-separated.
     #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = parse_rule)]
@@ -258,10 +262,7 @@ pub fn parse_report() -> Result<ReportInvocation, clap::Error> {
     let settings = Settings {
         unsafe_fixes: args.unsafe_fixes,
         target_spark: args.target_spark,
-        rules: RuleSelection {
-            select: args.select,
-            ignore: args.ignore,
-        },
+        rules: RuleSelection::of(args.select, args.ignore),
         ..Settings::default()
     };
     Ok(ReportInvocation {
@@ -380,8 +381,11 @@ impl Args {
                 target_spark: self.target_spark,
                 unsafe_fixes: self.unsafe_fixes,
                 rules: RuleSelection {
-                    select: self.select,
-                    ignore: self.ignore,
+                    layers: vec![SelectionLayer {
+                        select: self.select,
+                        extend_select: self.extend_select,
+                        ignore: self.ignore,
+                    }],
                 },
                 ..Settings::default()
             },

@@ -103,11 +103,11 @@ pub fn analyze(bytes: &[u8], name: &str, context: &Context) -> Analysis {
             ));
         }
     };
-    let unsafe_fixes = context.settings.unsafe_fixes;
+    let settings = &context.settings;
     match context.mode {
         Mode::Check => match check(source, &context.settings) {
             Ok(diagnostics) => Analysis {
-                findings: Finding::from_all(&diagnostics, source, unsafe_fixes),
+                findings: Finding::from_all(&diagnostics, source, settings),
                 ..Analysis::default()
             },
             Err(error) => Analysis::unparsable(error),
@@ -127,7 +127,7 @@ pub fn analyze(bytes: &[u8], name: &str, context: &Context) -> Analysis {
 /// take a comment). A result that would not parse, or that still shows a finding it commented,
 /// is an error and the file is left alone.
 fn with_noqa(source: &str, outcome: NoqaOutcome, context: &Context) -> Analysis {
-    let unsafe_fixes = context.settings.unsafe_fixes;
+    let settings = &context.settings;
     let changed = outcome.text != source;
     let remaining = match check(&outcome.text, &context.settings) {
         Ok(remaining) if remaining.len() == outcome.unplaced => remaining,
@@ -140,18 +140,18 @@ fn with_noqa(source: &str, outcome: NoqaOutcome, context: &Context) -> Analysis 
     Analysis {
         changed,
         applied: outcome.added,
-        findings: Finding::from_all(&remaining, &outcome.text, unsafe_fixes),
+        findings: Finding::from_all(&remaining, &outcome.text, settings),
         fixed: changed.then_some(outcome.text),
         ..Analysis::default()
     }
 }
 
 fn from_outcome(source: &str, outcome: FixOutcome, name: &str, context: &Context) -> Analysis {
-    let unsafe_fixes = context.settings.unsafe_fixes;
+    let settings = &context.settings;
     let write = context.mode == Mode::Write;
     if let Some(failure) = outcome.failure {
         let findings = if write {
-            Finding::from_all(&outcome.diagnostics, source, unsafe_fixes)
+            Finding::from_all(&outcome.diagnostics, source, settings)
         } else {
             Vec::new()
         };
@@ -168,10 +168,10 @@ fn from_outcome(source: &str, outcome: FixOutcome, name: &str, context: &Context
         ..Analysis::default()
     };
     if write {
-        analysis.findings = Finding::from_all(&outcome.remaining, &outcome.fixed, unsafe_fixes);
+        analysis.findings = Finding::from_all(&outcome.remaining, &outcome.fixed, settings);
         if changed {
             analysis.original_findings =
-                Finding::from_all(&outcome.diagnostics, source, unsafe_fixes);
+                Finding::from_all(&outcome.diagnostics, source, settings);
             analysis.fixed = Some(outcome.fixed);
         }
     } else if changed {

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use sparkfix_syntax::{LineColumn, LineIndex};
-use sparkfix_transform::{Diagnostic, Location};
+use sparkfix_transform::{Diagnostic, Location, Settings};
 
 use crate::args::Mode;
 use crate::color::Palette;
@@ -50,12 +50,12 @@ pub struct EditView {
 
 impl Finding {
     /// The finding of `diagnostic`, found in `text` (whose lines are `lines`).
-    fn new(diagnostic: &Diagnostic, text: &str, lines: &LineIndex, unsafe_fixes: bool) -> Self {
+    fn new(diagnostic: &Diagnostic, text: &str, lines: &LineIndex, settings: &Settings) -> Self {
         let location_of = |offset: usize| {
             let LineColumn { line, column } = lines.line_column(text, offset.min(text.len()));
             Location { line, column }
         };
-        let fixable = diagnostic.is_fixable(unsafe_fixes);
+        let fixable = settings.is_fixable(diagnostic);
         Finding {
             location: diagnostic.location,
             end: location_of(diagnostic.range.end),
@@ -65,9 +65,12 @@ impl Finding {
             message: diagnostic.message.clone(),
             evidence: diagnostic.evidence.level(),
             fixable,
-            hidden_fix: !fixable && diagnostic.is_fixable(true),
+            hidden_fix: !fixable && settings.is_fixable_with(diagnostic, true),
             fix: diagnostic.fix.as_ref().map(|fix| FixView {
-                applicability: fix.applicability().as_str(),
+                applicability: settings
+                    .applicability(diagnostic)
+                    .unwrap_or(fix.applicability())
+                    .as_str(),
                 edits: fix
                     .edits()
                     .iter()
@@ -83,14 +86,14 @@ impl Finding {
     }
 
     /// The findings of `diagnostics`, found in `text`.
-    pub fn from_all(diagnostics: &[Diagnostic], text: &str, unsafe_fixes: bool) -> Vec<Finding> {
+    pub fn from_all(diagnostics: &[Diagnostic], text: &str, settings: &Settings) -> Vec<Finding> {
         if diagnostics.is_empty() {
             return Vec::new();
         }
         let lines = LineIndex::new(text);
         diagnostics
             .iter()
-            .map(|d| Finding::new(d, text, &lines, unsafe_fixes))
+            .map(|d| Finding::new(d, text, &lines, settings))
             .collect()
     }
 }

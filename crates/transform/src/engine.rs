@@ -182,7 +182,7 @@ fn fix_with_rules(
     for _ in 0..MAX_FIX_PASSES {
         let fixes: Vec<_> = current
             .iter()
-            .filter(|d| d.is_fixable(settings.unsafe_fixes))
+            .filter(|d| settings.is_fixable(d))
             .filter_map(|d| d.fix.as_ref().map(|f| (d.code, f)))
             .collect();
         if fixes.is_empty() {

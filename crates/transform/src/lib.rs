@@ -28,6 +28,6 @@ pub use engine::{
 pub use fix_apply::apply_fixes;
 pub use measured::Measurements;
 pub use metadata::{ParameterValue, RULE_FILES, RuleMeta, all_metadata};
-pub use rule_selection::{RuleSelection, UnknownRule};
-pub use settings::{Settings, SparkVersion, SparkVersionError};
+pub use rule_selection::{RuleSelection, SelectionLayer, UnknownRule};
+pub use settings::{FixSafety, RuleParameters, Settings, SparkVersion, SparkVersionError};
 pub use units::{human_bytes, human_count, human_seconds};

@@ -3,7 +3,12 @@
 use std::fmt;
 use std::str::FromStr;
 
+use std::collections::BTreeMap;
+
+use crate::diagnostic::Diagnostic;
+use crate::edit::Applicability;
 use crate::measured::Measurements;
+use crate::metadata::ParameterValue;
 use crate::rule_selection::RuleSelection;
 
 /// A Spark `major.minor` version, as given to `--target-spark`.
@@ -91,6 +96,91 @@ pub struct Settings {
     pub measurements: Measurements,
     /// Which rules run.
     pub rules: RuleSelection,
+    /// Rule parameters set by configuration, over the defaults in `rules/<name>.yaml`.
+    pub parameters: RuleParameters,
+    /// Rules whose fixes are promoted to safe or demoted to unsafe (`extend-safe-fixes`,
+    /// `extend-unsafe-fixes`).
+    pub fix_safety: FixSafety,
+}
+
+impl Settings {
+    /// The applicability of `diagnostic`'s fix under these settings: the rule's own, unless
+    /// `fix_safety` promotes or demotes it. `None` without a fix.
+    pub fn applicability(&self, diagnostic: &Diagnostic) -> Option<Applicability> {
+        let own = diagnostic.fix.as_ref()?.applicability();
+        let adjusted = self.fix_safety.adjust(diagnostic.code, diagnostic.name, own);
+        // A guess stays unsafe: promotion is for rules whose fixes the user trusts on evidence.
+        if !diagnostic.evidence.allows_safe_fix() {
+            return Some(Applicability::Unsafe);
+        }
+        Some(adjusted)
+    }
+
+    /// Whether `diagnostic`'s fix runs under these settings (with `unsafe_fixes` as given).
+    pub fn is_fixable_with(&self, diagnostic: &Diagnostic, unsafe_fixes: bool) -> bool {
+        match self.applicability(diagnostic) {
+            Some(Applicability::Safe) => true,
+            Some(Applicability::Unsafe) => unsafe_fixes,
+            None => false,
+        }
+    }
+
+    /// Whether `diagnostic`'s fix runs under these settings.
+    pub fn is_fixable(&self, diagnostic: &Diagnostic) -> bool {
+        self.is_fixable_with(diagnostic, self.unsafe_fixes)
+    }
+}
+
+/// Configured values of rule parameters, by rule name and parameter name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleParameters {
+    values: BTreeMap<(String, String), ParameterValue>,
+}
+
+impl RuleParameters {
+    /// Sets `rule`'s parameter `name` (names as in `rules/<rule>.yaml`).
+    pub fn set(&mut self, rule: &str, name: &str, value: ParameterValue) {
+        self.values.insert((rule.to_owned(), name.to_owned()), value);
+    }
+
+    /// The configured value, if any.
+    pub fn get(&self, rule: &str, name: &str) -> Option<&ParameterValue> {
+        self.values.get(&(rule.to_owned(), name.to_owned()))
+    }
+
+    /// Every configured value: rule, parameter, value.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str, &ParameterValue)> {
+        self.values
+            .iter()
+            .map(|((rule, name), value)| (rule.as_str(), name.as_str(), value))
+    }
+}
+
+/// `extend-safe-fixes` and `extend-unsafe-fixes`: selectors (codes, prefixes, names) of rules
+/// whose fixes change applicability, as in ruff. A rule named by both stays unsafe, and a fix
+/// resting on a guess is never promoted: a wrong rewrite costs more than a missed one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FixSafety {
+    pub extend_safe: Vec<String>,
+    pub extend_unsafe: Vec<String>,
+}
+
+impl FixSafety {
+    /// The applicability of a fix of rule `code` (`name`) whose rule made it `own`.
+    pub fn adjust(&self, code: &str, name: &str, own: Applicability) -> Applicability {
+        let named = |selectors: &[String]| {
+            selectors
+                .iter()
+                .any(|selector| RuleSelection::of(vec![selector.clone()], Vec::new()).enables(code, name))
+        };
+        if named(&self.extend_unsafe) {
+            Applicability::Unsafe
+        } else if named(&self.extend_safe) {
+            Applicability::Safe
+        } else {
+            own
+        }
+    }
 }
 
 #[cfg(test)]

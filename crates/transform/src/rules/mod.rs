@@ -26,6 +26,10 @@ pub trait Rule: Sync {
     fn code(&self) -> &'static str;
     fn name(&self) -> &'static str;
     fn check(&self, ctx: &RuleContext<'_, '_>, out: &mut Vec<Diagnostic>);
+    /// Whether the rule runs without being selected (`--select`, `extend-select`).
+    fn on_by_default(&self) -> bool {
+        true
+    }
 }
 
 /// Every rule, in code order. Adding a rule = one file, one YAML file, one line here.
@@ -118,8 +122,15 @@ impl RuleContext<'_, '_> {
     }
 
     /// The value of `rule`'s parameter `name`.
-    pub fn parameter(&self, rule: &dyn Rule, name: &str) -> &'static ParameterValue {
-        metadata_of(rule).parameter(name)
+    ///
+    /// The configuration's `[tool.sparkfix.rules.<name>]` value when it sets one, else the
+    /// default in `rules/<name>.yaml`.
+    pub fn parameter(&self, rule: &dyn Rule, name: &str) -> &ParameterValue {
+        let default = metadata_of(rule).parameter(name);
+        self.settings
+            .parameters
+            .get(rule.name(), name)
+            .unwrap_or(default)
     }
 
     /// The 1-based line of a byte offset.
