@@ -26,7 +26,7 @@ fn settings_for(path: &Path, source: &str) -> Settings {
         .iter()
         .any(|meta| meta.name == folder)
     {
-        settings.rules.select = vec![folder];
+        settings.rules = sparkfix_transform::RuleSelection::of(vec![folder], Vec::new());
     }
     let Some(header) = source
         .lines()
