@@ -1006,10 +1006,19 @@ fn extend_select_adds_rules_on_top_of_select_and_ignore_wins() {
     let spark31 = ["--target-spark", "3.1"];
     let all = codes(&spark31);
     assert!(all.len() >= 2, "{all:?}");
-    assert_eq!(codes(&[&spark31[..], &["--select", "SPK003"]].concat()), ["SPK003"]);
+    assert_eq!(
+        codes(&[&spark31[..], &["--select", "SPK003"]].concat()),
+        ["SPK003"]
+    );
     let other = all.iter().find(|code| *code != "SPK003").unwrap().as_str();
     assert_eq!(
-        codes(&[&spark31[..], &["--select", "SPK003", "--extend-select", other]].concat()),
+        codes(
+            &[
+                &spark31[..],
+                &["--select", "SPK003", "--extend-select", other]
+            ]
+            .concat()
+        ),
         [other, "SPK003"]
             .iter()
             .map(|c| c.to_string())
@@ -1017,6 +1026,10 @@ fn extend_select_adds_rules_on_top_of_select_and_ignore_wins() {
             .into_iter()
             .collect::<Vec<_>>()
     );
-    let ignored = [&spark31[..], &["--extend-select", "SPK003", "--ignore", "SPK003"]].concat();
+    let ignored = [
+        &spark31[..],
+        &["--extend-select", "SPK003", "--ignore", "SPK003"],
+    ]
+    .concat();
     assert!(!codes(&ignored).contains(&"SPK003".to_string()));
 }

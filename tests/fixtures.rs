@@ -83,11 +83,7 @@ fn render(path: &Path, source: &str) -> (String, Option<String>) {
         out.push_str("no findings\n");
     }
     for d in &diagnostics {
-        let mark = if settings.is_fixable(d) {
-            " [*]"
-        } else {
-            ""
-        };
+        let mark = if settings.is_fixable(d) { " [*]" } else { "" };
         writeln!(
             out,
             "{}:{}: {} {}{mark}",

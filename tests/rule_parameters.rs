@@ -25,12 +25,21 @@ fn a_configured_parameter_replaces_the_yaml_default() {
     assert!(finding.message.contains("50"), "{}", finding.message);
 
     let mut settings = spark31();
-    settings
-        .parameters
-        .set("control-output-files", "output_files", ParameterValue::Integer(7));
+    settings.parameters.set(
+        "control-output-files",
+        "output_files",
+        ParameterValue::Integer(7),
+    );
     let configured = check(JOB, &settings).unwrap();
-    let finding = configured.iter().find(|d| d.code == "SPK003").expect("SPK003");
-    assert!(finding.message.contains("7 from the rule's `output_files`"), "{}", finding.message);
+    let finding = configured
+        .iter()
+        .find(|d| d.code == "SPK003")
+        .expect("SPK003");
+    assert!(
+        finding.message.contains("7 from the rule's `output_files`"),
+        "{}",
+        finding.message
+    );
     assert!(!finding.message.contains("50"), "{}", finding.message);
 }
 
@@ -49,7 +58,11 @@ fn later_selection_layers_win() {
             },
         ],
     };
-    let codes: Vec<_> = check(JOB, &settings).unwrap().iter().map(|d| d.code).collect();
+    let codes: Vec<_> = check(JOB, &settings)
+        .unwrap()
+        .iter()
+        .map(|d| d.code)
+        .collect();
     assert_eq!(codes, ["SPK003"]);
     settings.rules.layers.push(SelectionLayer {
         ignore: vec!["SPK".into()],
@@ -85,7 +98,11 @@ events = spark.read.json(\"s3://bucket/events/\")\n\
 print(events.count())\n\
 events.groupBy(\"country\").count().show()\n";
     let mut settings = Settings::default();
-    let finding = check(reused, &settings).unwrap().into_iter().find(|d| d.code == "SPK001").unwrap();
+    let finding = check(reused, &settings)
+        .unwrap()
+        .into_iter()
+        .find(|d| d.code == "SPK001")
+        .unwrap();
     assert!(settings.is_fixable(&finding));
     settings.fix_safety = FixSafety {
         extend_unsafe: vec!["SPK001".into()],

@@ -170,8 +170,7 @@ fn from_outcome(source: &str, outcome: FixOutcome, name: &str, context: &Context
     if write {
         analysis.findings = Finding::from_all(&outcome.remaining, &outcome.fixed, settings);
         if changed {
-            analysis.original_findings =
-                Finding::from_all(&outcome.diagnostics, source, settings);
+            analysis.original_findings = Finding::from_all(&outcome.diagnostics, source, settings);
             analysis.fixed = Some(outcome.fixed);
         }
     } else if changed {

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use sparkfix_eventlog::replay::Change;
 
-use crate::edit::{Applicability, Fix};
+use crate::edit::Fix;
 
 /// A 1-based line and column; the column counts characters, not bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -81,14 +81,4 @@ pub struct Impact {
     pub changes: Vec<Change>,
     /// How the changes follow from the measurements, for the report.
     pub method: String,
-}
-
-impl Diagnostic {
-    /// Whether this diagnostic's fix runs under the given `unsafe_fixes` setting.
-    pub fn is_fixable(&self, unsafe_fixes: bool) -> bool {
-        match &self.fix {
-            Some(fix) => fix.applicability() == Applicability::Safe || unsafe_fixes,
-            None => false,
-        }
-    }
 }

@@ -95,7 +95,8 @@ fn on_by_default(code: &str) -> bool {
         .is_none_or(|rule| rule.on_by_default())
 }
 
-fn selects(selector: &str, code: &str, name: &str) -> bool {
+/// Whether one selector (a code, a code prefix or a name) names the rule `code` (`name`).
+pub(crate) fn selects(selector: &str, code: &str, name: &str) -> bool {
     !selector.is_empty()
         && (selector == name
             || code

@@ -1,15 +1,14 @@
 //! Settings that change what the rules do: the target Spark version and which fixes may run.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
-
-use std::collections::BTreeMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::edit::Applicability;
 use crate::measured::Measurements;
 use crate::metadata::ParameterValue;
-use crate::rule_selection::RuleSelection;
+use crate::rule_selection::{RuleSelection, selects};
 
 /// A Spark `major.minor` version, as given to `--target-spark`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -108,12 +107,14 @@ impl Settings {
     /// `fix_safety` promotes or demotes it. `None` without a fix.
     pub fn applicability(&self, diagnostic: &Diagnostic) -> Option<Applicability> {
         let own = diagnostic.fix.as_ref()?.applicability();
-        let adjusted = self.fix_safety.adjust(diagnostic.code, diagnostic.name, own);
         // A guess stays unsafe: promotion is for rules whose fixes the user trusts on evidence.
         if !diagnostic.evidence.allows_safe_fix() {
             return Some(Applicability::Unsafe);
         }
-        Some(adjusted)
+        Some(
+            self.fix_safety
+                .adjust(diagnostic.code, diagnostic.name, own),
+        )
     }
 
     /// Whether `diagnostic`'s fix runs under these settings (with `unsafe_fixes` as given).
@@ -131,28 +132,24 @@ impl Settings {
     }
 }
 
-/// Configured values of rule parameters, by rule name and parameter name.
+/// Configured values of rule parameters, by rule name, then parameter name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RuleParameters {
-    values: BTreeMap<(String, String), ParameterValue>,
+    values: BTreeMap<String, BTreeMap<String, ParameterValue>>,
 }
 
 impl RuleParameters {
     /// Sets `rule`'s parameter `name` (names as in `rules/<rule>.yaml`).
     pub fn set(&mut self, rule: &str, name: &str, value: ParameterValue) {
-        self.values.insert((rule.to_owned(), name.to_owned()), value);
-    }
-
-    /// The configured value, if any.
-    pub fn get(&self, rule: &str, name: &str) -> Option<&ParameterValue> {
-        self.values.get(&(rule.to_owned(), name.to_owned()))
-    }
-
-    /// Every configured value: rule, parameter, value.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str, &ParameterValue)> {
         self.values
-            .iter()
-            .map(|((rule, name), value)| (rule.as_str(), name.as_str(), value))
+            .entry(rule.to_owned())
+            .or_default()
+            .insert(name.to_owned(), value);
+    }
+
+    /// The configured value, if any (looked up without allocating: rules ask on every file).
+    pub fn get(&self, rule: &str, name: &str) -> Option<&ParameterValue> {
+        self.values.get(rule)?.get(name)
     }
 }
 
@@ -171,7 +168,7 @@ impl FixSafety {
         let named = |selectors: &[String]| {
             selectors
                 .iter()
-                .any(|selector| RuleSelection::of(vec![selector.clone()], Vec::new()).enables(code, name))
+                .any(|selector| selects(selector, code, name))
         };
         if named(&self.extend_unsafe) {
             Applicability::Unsafe
