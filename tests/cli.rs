@@ -8,6 +8,8 @@ use std::process::{Command, Stdio};
 #[path = "support/run_sparkfix.rs"]
 mod support;
 
+use support::folder_with;
+
 /// A Spark job with nothing to report.
 const CLEAN: &str = "from pyspark.sql import SparkSession\n\
                      spark = SparkSession.builder.getOrCreate()\n\
@@ -45,16 +47,6 @@ fn sparkfix_with_stdin(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
         stdout,
         stderr,
     }
-}
-
-fn folder_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, contents) in files {
-        let path = dir.path().join(name);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, contents).unwrap();
-    }
-    dir
 }
 
 fn read(dir: &Path, name: &str) -> Vec<u8> {
@@ -320,7 +312,10 @@ fn hidden_ignored_and_environment_folders_are_skipped() {
 
 #[test]
 fn files_without_a_spark_marker_are_not_even_decoded() {
-    let dir = folder_with(&[("util.py", b"x = '\xff'\n"), ("job.py", CLEAN.as_bytes())]);
+    let dir = folder_with(&[
+        ("util.py", &b"x = '\xff'\n"[..]),
+        ("job.py", CLEAN.as_bytes()),
+    ]);
     let run = sparkfix(dir.path(), &["--write"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(read(dir.path(), "util.py"), b"x = '\xff'\n");

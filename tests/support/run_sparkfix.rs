@@ -52,3 +52,15 @@ pub fn sparkfix_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> (i32, Str
         String::from_utf8(output.stderr).expect("stderr is UTF-8"),
     )
 }
+
+/// A temporary folder holding `files` (paths relative to it, folders created as needed).
+#[allow(dead_code)]
+pub fn folder_with<C: AsRef<[u8]>>(files: &[(&str, C)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, contents) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+    dir
+}

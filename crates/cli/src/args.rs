@@ -9,6 +9,7 @@ use clap::{CommandFactory, Parser};
 use sparkfix_transform::{RuleSelection, SelectionLayer, Settings, SparkVersion, UnknownRule};
 
 use crate::color::ColorChoice;
+use crate::config::CommandLine;
 
 /// Rewrite PySpark jobs to run faster and cheaper.
 ///
@@ -35,8 +36,17 @@ struct Args {
     add_noqa: bool,
 
     /// Also apply fixes that may change what a job produces.
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_unsafe_fixes")]
     unsafe_fixes: bool,
+
+    /// Apply only safe fixes, whatever the configuration's `unsafe-fixes` says.
+    #[arg(long, overrides_with = "unsafe_fixes")]
+    no_unsafe_fixes: bool,
+
+    /// Guessed findings (a table that looks small by its name) fail the run too, as proven and
+    /// measured ones do.
+    #[arg(long)]
+    strict: bool,
 
     /// With --write, exit 1 when any file was changed (for pre-commit hooks).
     #[arg(long)]
@@ -58,14 +68,10 @@ struct Args {
     #[arg(long)]
     exit_zero: bool,
 
-    /// The Spark version the jobs run on, as MAJOR.MINOR.
-    #[arg(
-        long,
-        value_name = "X.Y",
-        default_value_t = SparkVersion::DEFAULT,
-        value_parser = SparkVersion::from_str,
-    )]
-    target_spark: SparkVersion,
+    /// The Spark version the jobs run on, as MAJOR.MINOR (default: the configuration's, else
+    /// 3.5).
+    #[arg(long, value_name = "X.Y", value_parser = SparkVersion::from_str)]
+    target_spark: Option<SparkVersion>,
 
     /// Run only these rules: codes, code prefixes or names, comma-separated (default: all).
     #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = parse_rule)]
@@ -79,9 +85,26 @@ struct Args {
     #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = parse_rule)]
     ignore: Vec<String>,
 
-    /// Skip files and folders matching this gitignore-style glob (repeatable).
+    /// Skip files and folders matching this gitignore-style glob (repeatable), instead of the
+    /// configuration's `exclude`.
     #[arg(long, value_name = "GLOB", value_parser = parse_exclude)]
     exclude: Vec<String>,
+
+    /// Skip files and folders matching this glob too, on top of the configuration's `exclude`.
+    #[arg(long, value_name = "GLOB", value_parser = parse_exclude)]
+    extend_exclude: Vec<String>,
+
+    /// Use this configuration file for every file, instead of the nearest one to each.
+    #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
+    config: Option<PathBuf>,
+
+    /// Read no configuration file.
+    #[arg(long)]
+    isolated: bool,
+
+    /// Print the settings FILE would be checked with, and where each comes from, then exit.
+    #[arg(long, value_name = "FILE")]
+    show_settings: Option<PathBuf>,
 
     /// Also check test files: `test_*.py`, `*_test.py`, `conftest.py` and files in `tests/` or
     /// `test/` folders below the paths given, which are skipped by default.
@@ -314,11 +337,17 @@ pub enum Input {
 #[derive(Debug, Clone)]
 pub struct Invocation {
     pub mode: Mode,
-    pub settings: Settings,
+    /// The settings given on the command line, which beat the configuration's.
+    pub cli: CommandLine,
     pub input: Input,
+    /// `--exclude` and `--extend-exclude` globs, relative to the current folder.
     pub exclude: Vec<String>,
-    /// `--include-tests`: do not skip test files.
-    pub include_tests: bool,
+    /// `--config`.
+    pub config: Option<PathBuf>,
+    /// `--isolated`.
+    pub isolated: bool,
+    /// `--show-settings`.
+    pub show_settings: Option<PathBuf>,
     /// `--profile` event logs.
     pub profiles: Vec<PathBuf>,
     pub color: ColorChoice,
@@ -375,23 +404,34 @@ impl Args {
         } else {
             Input::Paths(self.paths)
         };
+        let unsafe_fixes = match (self.unsafe_fixes, self.no_unsafe_fixes) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        };
+        let exclude_given = !self.exclude.is_empty();
+        let mut exclude = self.exclude;
+        exclude.extend(self.extend_exclude);
         Ok(Invocation {
             mode,
-            settings: Settings {
+            cli: CommandLine {
                 target_spark: self.target_spark,
-                unsafe_fixes: self.unsafe_fixes,
-                rules: RuleSelection {
-                    layers: vec![SelectionLayer {
-                        select: self.select,
-                        extend_select: self.extend_select,
-                        ignore: self.ignore,
-                    }],
+                unsafe_fixes,
+                strict: self.strict.then_some(true),
+                include_tests: self.include_tests.then_some(true),
+                selection: SelectionLayer {
+                    select: self.select,
+                    extend_select: self.extend_select,
+                    ignore: self.ignore,
                 },
-                ..Settings::default()
+                exclude_given,
+                measurements: None,
             },
             input,
-            exclude: self.exclude,
-            include_tests: self.include_tests,
+            exclude,
+            config: self.config,
+            isolated: self.isolated,
+            show_settings: self.show_settings,
             profiles: self.profile,
             color: self.color,
             exit_non_zero_on_fix: self.exit_non_zero_on_fix,
@@ -434,13 +474,15 @@ mod tests {
         let inv = parse_from(&["sparkfix"]).unwrap();
         assert_eq!(inv.mode, Mode::Check);
         assert_eq!(inv.input, Input::Paths(vec![PathBuf::from(".")]));
-        assert_eq!(inv.settings.target_spark, SparkVersion::DEFAULT);
-        assert!(!inv.include_tests);
-        assert!(
-            parse_from(&["sparkfix", "--include-tests"])
-                .unwrap()
-                .include_tests
-        );
+        assert_eq!(inv.cli.target_spark, None);
+        assert_eq!(inv.cli.include_tests, None);
+        assert_eq!(inv.cli.unsafe_fixes, None);
+        let inv = parse_from(&["sparkfix", "--include-tests", "--no-unsafe-fixes"]).unwrap();
+        assert_eq!(inv.cli.include_tests, Some(true));
+        assert_eq!(inv.cli.unsafe_fixes, Some(false));
+        let inv = parse_from(&["sparkfix", "--exclude", "a", "--extend-exclude", "b"]).unwrap();
+        assert_eq!(inv.exclude, ["a", "b"]);
+        assert!(inv.cli.exclude_given);
 
         let inv = parse_from(&["sparkfix", "--write", "--target-spark", "3.1", "-"]).unwrap();
         assert_eq!(inv.mode, Mode::Write);
@@ -450,7 +492,7 @@ mod tests {
                 name: "-".to_owned()
             }
         );
-        assert_eq!(inv.settings.target_spark, SparkVersion::new(3, 1));
+        assert_eq!(inv.cli.target_spark, Some(SparkVersion::new(3, 1)));
 
         let inv = parse_from(&["sparkfix", "--stdin-filename", "job.py"]).unwrap();
         assert_eq!(
@@ -469,6 +511,7 @@ mod tests {
             &["sparkfix", "--stdin-filename", "x.py", "job.py"],
             &["sparkfix", "--target-spark", "9.9"],
             &["sparkfix", "--exclude", "a[b"],
+            &["sparkfix", "--config", "x.toml", "--isolated"],
         ] {
             let error = parse_from(args).unwrap_err();
             assert_eq!(error.exit_code(), 2, "{args:?}");

@@ -1,44 +1,60 @@
 //! File discovery: the `.py` files under the given paths, minus ignored, hidden, virtualenv,
-//! excluded and (unless `--include-tests`) test ones, sorted by path.
+//! excluded and (unless `--include-tests`) test ones, sorted by path. Each file gets the settings
+//! of its folder's configuration, whose `exclude` and `include-tests` also steer the walk.
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use ignore::{DirEntry, WalkBuilder};
 
+use crate::config::{FileSettings, Resolver};
 use crate::exclude::Exclude;
 use crate::paths;
 use crate::test_files::{self, TestFiles};
 
 /// One file to process, or a given path or folder that could not be walked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Target {
     pub path: PathBuf,
     /// Why this path cannot be processed; `None` for a file to process.
     pub problem: Option<String>,
+    /// The settings it is processed with.
+    pub settings: Arc<FileSettings>,
 }
 
 /// Finds the files to process under `paths`, sorted by path and without duplicates.
 ///
-/// A path given explicitly as a file is always a target (unless `--exclude`d or a test file),
-/// whatever its extension; folders are walked for `.py` files, honouring `.gitignore` and
-/// skipping hidden folders, virtualenvs, `site-packages`, `__pycache__` and test files.
-pub fn discover(paths: &[PathBuf], exclude: &Exclude, tests: &TestFiles) -> Vec<Target> {
+/// A path given explicitly as a file is always a target (unless excluded, by `--exclude` or its
+/// configuration, or a test file), whatever its extension; folders are walked for `.py` files,
+/// honouring `.gitignore` and skipping hidden folders, virtualenvs, `site-packages`,
+/// `__pycache__` and test files.
+pub fn discover(
+    paths: &[PathBuf],
+    exclude: &Exclude,
+    tests: &TestFiles,
+    resolver: &Arc<Resolver>,
+) -> Vec<Target> {
     let mut targets = Vec::new();
     let mut folders = Vec::new();
     for given in paths {
         let path = paths::normalize(given);
+        let settings = resolver.for_file(&path);
+        let absolute = paths::absolute(&path, resolver.cwd());
         match std::fs::metadata(&path) {
             Err(error) => targets.push(Target {
                 problem: Some(describe_io(&error)),
                 path,
+                settings,
             }),
             Ok(meta) if exclude.excludes(&path, meta.is_dir()) => {}
+            Ok(meta) if settings.excludes(&absolute, meta.is_dir()) => {}
             Ok(meta) if meta.is_dir() => folders.push(path),
-            Ok(_) if tests.skips_named_file(&path) => {}
+            Ok(_) if !settings.include_tests && tests.is_named_test_file(&path) => {}
             Ok(_) => targets.push(Target {
                 path,
                 problem: None,
+                settings,
             }),
         }
     }
@@ -47,31 +63,50 @@ pub fn discover(paths: &[PathBuf], exclude: &Exclude, tests: &TestFiles) -> Vec<
         for folder in rest {
             walk.add(folder);
         }
-        let skip_tests = tests.skips();
+        let filter = Arc::clone(resolver);
         walk.hidden(true)
             .git_ignore(true)
             .require_git(false)
             .follow_links(false)
             .overrides(exclude.overrides())
-            .filter_entry(move |entry| {
-                let tests = skip_tests && is_test_folder(entry);
-                !is_environment(entry) && !tests
-            });
+            .filter_entry(move |entry| keeps(entry, &filter));
         for entry in walk.build() {
             match entry {
-                Ok(entry) if skip_tests && test_files::is_test_file_name(entry.file_name()) => {}
-                Ok(entry) if is_python_file(&entry) => targets.push(Target {
-                    path: paths::normalize(entry.path()),
-                    problem: None,
-                }),
+                Ok(entry) if is_python_file(&entry) => {
+                    let settings = resolver.for_file(entry.path());
+                    if settings.include_tests || !test_files::is_test_file_name(entry.file_name()) {
+                        targets.push(Target {
+                            path: paths::normalize(entry.path()),
+                            problem: None,
+                            settings,
+                        });
+                    }
+                }
                 Ok(_) => {}
-                Err(error) => targets.extend(walk_problem(&error)),
+                Err(error) => targets.extend(walk_problem(&error, resolver)),
             }
         }
     }
     targets.sort_by(|a, b| a.path.cmp(&b.path));
     targets.dedup_by(|a, b| a.path == b.path);
     targets
+}
+
+/// Whether the walk goes on into (or yields) `entry`: not an environment, not excluded by the
+/// configuration of its folder, not a test folder unless that configuration includes tests.
+fn keeps(entry: &DirEntry, resolver: &Resolver) -> bool {
+    if entry.depth() == 0 {
+        return true;
+    }
+    if is_environment(entry) {
+        return false;
+    }
+    let settings = resolver.for_file(entry.path());
+    let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
+    if settings.excludes(&paths::absolute(entry.path(), resolver.cwd()), is_dir) {
+        return false;
+    }
+    settings.include_tests || !is_test_folder(entry)
 }
 
 fn is_python_file(entry: &DirEntry) -> bool {
@@ -105,7 +140,7 @@ fn describe_io(error: &io::Error) -> String {
 
 /// The problem a walk error means for the user: an unreadable folder or file. Malformed ignore
 /// files are not the user's jobs' problem and are skipped, as git does.
-fn walk_problem(error: &ignore::Error) -> Option<Target> {
+fn walk_problem(error: &ignore::Error, resolver: &Resolver) -> Option<Target> {
     fn find<'e>(
         error: &'e ignore::Error,
         path: Option<&'e Path>,
@@ -124,6 +159,7 @@ fn walk_problem(error: &ignore::Error) -> Option<Target> {
         .map(paths::normalize)
         .unwrap_or_else(|| PathBuf::from("."));
     Some(Target {
+        settings: resolver.for_file(&path),
         path,
         problem: Some(format!("cannot read: {io}")),
     })

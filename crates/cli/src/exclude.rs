@@ -1,6 +1,7 @@
-//! `--exclude`: gitignore-style globs, relative to the current folder, that drop files and folders.
+//! `--exclude` and the configuration's `exclude`: gitignore-style globs, relative to the current
+//! folder (or the configuration file's), that drop files and folders.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use ignore::overrides::{Override, OverrideBuilder};
@@ -9,6 +10,8 @@ use ignore::overrides::{Override, OverrideBuilder};
 #[derive(Debug, Clone)]
 pub struct Exclude {
     overrides: Override,
+    /// The folder the globs are relative to.
+    root: PathBuf,
 }
 
 impl Exclude {
@@ -22,6 +25,7 @@ impl Exclude {
         }
         Ok(Exclude {
             overrides: builder.build().context("bad --exclude")?,
+            root: root.to_path_buf(),
         })
     }
 
@@ -43,6 +47,21 @@ impl Exclude {
             .filter(|parent| !parent.as_os_str().is_empty())
             .any(|parent| self.overrides.matched(parent, true).is_ignore())
     }
+
+    /// Whether `path` (absolute) is excluded by itself or by a folder between it and the root;
+    /// folders above the root are not the globs' business.
+    pub fn excludes_below(&self, path: &Path, is_dir: bool) -> bool {
+        if self.overrides.is_empty() || !path.starts_with(&self.root) || path == self.root {
+            return false;
+        }
+        if self.overrides.matched(path, is_dir).is_ignore() {
+            return true;
+        }
+        path.ancestors()
+            .skip(1)
+            .take_while(|parent| *parent != self.root && parent.starts_with(&self.root))
+            .any(|parent| self.overrides.matched(parent, true).is_ignore())
+    }
 }
 
 #[cfg(test)]
@@ -58,6 +77,10 @@ mod tests {
         assert!(exclude.excludes(Path::new("jobs/old_daily.py"), false));
         assert!(exclude.excludes(Path::new("/repo/jobs/old_daily.py"), false));
         assert!(!exclude.excludes(Path::new("jobs/daily.py"), false));
+        let below = Exclude::new(&["legacy".into()], Path::new("/repo/jobs")).unwrap();
+        assert!(below.excludes_below(Path::new("/repo/jobs/legacy/a.py"), false));
+        assert!(!below.excludes_below(Path::new("/legacy/jobs/a.py"), false));
+        assert!(!below.excludes_below(Path::new("/repo/legacy/a.py"), false));
         assert!(
             !Exclude::new(&[], root)
                 .unwrap()

@@ -43,6 +43,25 @@ pub fn of_fatal(error: &anyhow::Error) -> ExitCode {
     ExitCode::from(ERROR)
 }
 
+/// Prints every error of the bad configuration files and exits 2: no file was read or touched.
+pub fn of_config(
+    errors: &[crate::config::ConfigError],
+    output: &mut crate::output::Output,
+) -> ExitCode {
+    let cwd = std::env::current_dir().ok();
+    let mut text = String::new();
+    for error in errors {
+        let file = crate::paths::display(&error.file, cwd.as_deref());
+        text.push_str(&format!(
+            "{file}:{}:{}: {}\n",
+            error.line, error.column, error.message
+        ));
+    }
+    text.push_str("sparkfix: bad configuration; no file was checked\n");
+    output.err(&text);
+    ExitCode::from(ERROR)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

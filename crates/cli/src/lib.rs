@@ -2,6 +2,7 @@
 
 mod args;
 mod color;
+mod config;
 mod diff;
 mod discover;
 pub mod eventlogs;
@@ -21,10 +22,13 @@ mod tally;
 mod test_files;
 mod write;
 
+use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use args::Input;
 use color::Palette;
+use config::{ConfigError, Discovery, Resolver};
 use exclude::Exclude;
 use output::Output;
 use process::Context;
@@ -62,8 +66,12 @@ pub fn main() -> ExitCode {
         Ok(invocation) => invocation,
         Err(error) => return exit::of_usage(&error),
     };
+    let cwd = match current_folder() {
+        Ok(cwd) => cwd,
+        Err(error) => return exit::of_fatal(&error),
+    };
     let mut output = Output::new();
-    let mut settings = invocation.settings.clone();
+    let mut cli = invocation.cli.clone();
     let mut profile_failed = false;
     if !invocation.profiles.is_empty() {
         let loaded = eventlogs::load(&invocation.profiles);
@@ -71,38 +79,61 @@ pub fn main() -> ExitCode {
             output.err(&format!("{}: {}\n", problem.file, problem.message));
         }
         profile_failed = loaded.failed;
-        settings.measurements = sparkfix_transform::Measurements::new(loaded.profile);
+        cli.measurements = Some(sparkfix_transform::Measurements::new(loaded.profile));
+    }
+    let discovery = match discovery(&invocation, &cwd) {
+        Ok(discovery) => discovery,
+        Err(errors) => return exit::of_config(&errors, &mut output),
+    };
+    let resolver = Arc::new(Resolver::new(discovery, cli, &cwd));
+    if let Some(file) = &invocation.show_settings {
+        return show_settings(file, &resolver, &cwd, &mut output);
     }
     let context = Context {
         mode: invocation.mode,
-        settings,
         palette: Palette::new(invocation.color.stdout_enabled()),
         statistics: invocation.statistics,
         format: invocation.output_format,
     };
     let mut tally = match &invocation.input {
-        Input::Stdin { name } => stdin::run(name, &context, &mut output),
+        Input::Stdin { name } => {
+            // Standard input is configured as a file of that name in the current folder.
+            let settings = resolver.for_file(Path::new(name));
+            let errors = resolver.errors();
+            if !errors.is_empty() {
+                return exit::of_config(&errors, &mut output);
+            }
+            stdin::run(name, &settings.settings, &context, &mut output)
+        }
         Input::Paths(paths) => {
-            let cwd = match current_folder() {
-                Ok(cwd) => cwd,
-                Err(error) => return exit::of_fatal(&error),
-            };
             let exclude = match Exclude::new(&invocation.exclude, &cwd) {
                 Ok(exclude) => exclude,
                 Err(error) => return exit::of_fatal(&error),
             };
-            let tests = TestFiles::new(invocation.include_tests, &cwd);
-            let targets = discover::discover(paths, &exclude, &tests);
+            let tests = TestFiles::new(&cwd);
+            let targets = discover::discover(paths, &exclude, &tests, &resolver);
+            // A bad configuration stops the run before any file is read or touched.
+            let errors = resolver.errors();
+            if !errors.is_empty() {
+                return exit::of_config(&errors, &mut output);
+            }
+            let (problems, failed) = resolver.log_problems();
+            for problem in &problems {
+                output.err(&format!("{}: {}\n", problem.file, problem.message));
+            }
+            profile_failed |= failed;
             run::run(&targets, &context, &mut output)
         }
     };
     if profile_failed {
         tally.add_error();
     }
-    for log in context.settings.measurements.unused_logs() {
-        output.err(&format!(
-            "{log}: no read or write of the files checked matches this log: it changed nothing\n"
-        ));
+    for measurements in resolver.measurements() {
+        for log in measurements.unused_logs() {
+            output.err(&format!(
+                "{log}: no read or write of the files checked matches this log: it changed nothing\n"
+            ));
+        }
     }
     // After a closed stdout (`| head`) a check or diff run stopped early: its totals are partial.
     let partial = output.stdout_closed() && !invocation.mode.writes();
@@ -127,6 +158,46 @@ pub fn main() -> ExitCode {
         return std::process::ExitCode::SUCCESS;
     }
     code
+}
+
+/// How configuration files are found: `--isolated`, `--config PATH` (read now: a bad one stops
+/// the run), or the nearest to each file.
+fn discovery(invocation: &args::Invocation, cwd: &Path) -> Result<Discovery, Vec<ConfigError>> {
+    if invocation.isolated {
+        return Ok(Discovery::Isolated);
+    }
+    let Some(path) = &invocation.config else {
+        return Ok(Discovery::Nearest);
+    };
+    let absolute = paths::absolute(path, cwd);
+    match config::read_file(&absolute)? {
+        Some(config) => Ok(Discovery::Fixed(Box::new(config))),
+        None => Err(vec![ConfigError {
+            file: absolute,
+            line: 1,
+            column: 1,
+            message: "--config: this pyproject.toml has no [tool.sparkfix] table".to_string(),
+        }]),
+    }
+}
+
+/// `--show-settings FILE`: prints FILE's resolved settings; exit 2 when FILE does not exist or
+/// its configuration is bad.
+fn show_settings(file: &Path, resolver: &Resolver, cwd: &Path, output: &mut Output) -> ExitCode {
+    if !file.exists() {
+        output.err(&format!(
+            "{}: no such file or directory\n",
+            paths::display(file, Some(cwd))
+        ));
+        return ExitCode::from(2);
+    }
+    let settings = resolver.for_file(file);
+    let errors = resolver.errors();
+    if !errors.is_empty() {
+        return exit::of_config(&errors, output);
+    }
+    output.out(config::show_settings(file, &settings, cwd).as_bytes());
+    ExitCode::SUCCESS
 }
 
 fn current_folder() -> anyhow::Result<std::path::PathBuf> {

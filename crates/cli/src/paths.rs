@@ -15,6 +15,22 @@ pub fn normalize(path: &Path) -> PathBuf {
     }
 }
 
+/// `path` made absolute against `cwd`, with `.` and `..` parts resolved lexically (symbolic
+/// links are left alone: configuration files are found along the path as the user spells it).
+pub fn absolute(path: &Path, cwd: &Path) -> PathBuf {
+    let mut absolute = PathBuf::new();
+    for component in cwd.join(path).components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                absolute.pop();
+            }
+            other => absolute.push(other),
+        }
+    }
+    absolute
+}
+
 /// How `path` is shown: relative to `cwd` when it lies under it, with `/` separators.
 pub fn display(path: &Path, cwd: Option<&Path>) -> String {
     let shown = match cwd {

@@ -14,11 +14,11 @@ use crate::formats::OutputFormat;
 use crate::report::{FileError, Finding};
 use crate::write::write_atomically;
 
-/// What every file of a run shares.
+/// What every file of a run shares (each file's settings come with it: see
+/// [`crate::config::FileSettings`]).
 #[derive(Debug, Clone)]
 pub struct Context {
     pub mode: Mode,
-    pub settings: Settings,
     /// Colors for diffs, which go to stdout.
     pub palette: Palette,
     /// `--statistics`: count the findings per rule instead of printing them.
@@ -68,12 +68,12 @@ impl Analysis {
 }
 
 /// Reads, analyses and (with `--write`) rewrites one file; `name` is its displayed path.
-pub fn process_file(path: &Path, name: &str, context: &Context) -> Analysis {
+pub fn process_file(path: &Path, name: &str, settings: &Settings, context: &Context) -> Analysis {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) => return Analysis::failed(format!("cannot read: {error}")),
     };
-    let mut analysis = analyze(&bytes, name, context);
+    let mut analysis = analyze(&bytes, name, settings, context);
     drop(bytes);
     let original_findings = std::mem::take(&mut analysis.original_findings);
     if let Some(fixed) = analysis.fixed.take()
@@ -90,7 +90,7 @@ pub fn process_file(path: &Path, name: &str, context: &Context) -> Analysis {
 /// Runs the engine on one source; `name` is its displayed path (for diff headers).
 ///
 /// A source with no Spark marker is left alone without being decoded.
-pub fn analyze(bytes: &[u8], name: &str, context: &Context) -> Analysis {
+pub fn analyze(bytes: &[u8], name: &str, settings: &Settings, context: &Context) -> Analysis {
     if !may_contain_spark(bytes) {
         return Analysis::default();
     }
@@ -103,21 +103,20 @@ pub fn analyze(bytes: &[u8], name: &str, context: &Context) -> Analysis {
             ));
         }
     };
-    let settings = &context.settings;
     match context.mode {
-        Mode::Check => match check(source, &context.settings) {
+        Mode::Check => match check(source, settings) {
             Ok(diagnostics) => Analysis {
                 findings: Finding::from_all(&diagnostics, source, settings),
                 ..Analysis::default()
             },
             Err(error) => Analysis::unparsable(error),
         },
-        Mode::Diff | Mode::Write => match fix(source, &context.settings) {
-            Ok(outcome) => from_outcome(source, outcome, name, context),
+        Mode::Diff | Mode::Write => match fix(source, settings) {
+            Ok(outcome) => from_outcome(source, outcome, name, settings, context),
             Err(error) => Analysis::unparsable(error),
         },
-        Mode::AddNoqa => match add_noqa(source, &context.settings) {
-            Ok(outcome) => with_noqa(source, outcome, context),
+        Mode::AddNoqa => match add_noqa(source, settings) {
+            Ok(outcome) => with_noqa(source, outcome, settings),
             Err(error) => Analysis::unparsable(error),
         },
     }
@@ -126,10 +125,9 @@ pub fn analyze(bytes: &[u8], name: &str, context: &Context) -> Analysis {
 /// The comments `--add-noqa` added, and the findings still shown (those on lines that cannot
 /// take a comment). A result that would not parse, or that still shows a finding it commented,
 /// is an error and the file is left alone.
-fn with_noqa(source: &str, outcome: NoqaOutcome, context: &Context) -> Analysis {
-    let settings = &context.settings;
+fn with_noqa(source: &str, outcome: NoqaOutcome, settings: &Settings) -> Analysis {
     let changed = outcome.text != source;
-    let remaining = match check(&outcome.text, &context.settings) {
+    let remaining = match check(&outcome.text, settings) {
         Ok(remaining) if remaining.len() == outcome.unplaced => remaining,
         _ => {
             return Analysis::failed(
@@ -146,8 +144,13 @@ fn with_noqa(source: &str, outcome: NoqaOutcome, context: &Context) -> Analysis 
     }
 }
 
-fn from_outcome(source: &str, outcome: FixOutcome, name: &str, context: &Context) -> Analysis {
-    let settings = &context.settings;
+fn from_outcome(
+    source: &str,
+    outcome: FixOutcome,
+    name: &str,
+    settings: &Settings,
+    context: &Context,
+) -> Analysis {
     let write = context.mode == Mode::Write;
     if let Some(failure) = outcome.failure {
         let findings = if write {
@@ -186,7 +189,6 @@ mod tests {
     fn context(mode: Mode) -> Context {
         Context {
             mode,
-            settings: Settings::default(),
             palette: Palette::PLAIN,
             statistics: false,
             format: OutputFormat::Text,
@@ -195,13 +197,23 @@ mod tests {
 
     #[test]
     fn skips_sources_without_spark_before_decoding() {
-        let analysis = analyze(b"x = '\xff'\n", "a.py", &context(Mode::Write));
+        let analysis = analyze(
+            b"x = '\xff'\n",
+            "a.py",
+            &Settings::default(),
+            &context(Mode::Write),
+        );
         assert_eq!(analysis, Analysis::default());
     }
 
     #[test]
     fn reports_invalid_utf8_with_its_offset() {
-        let analysis = analyze(b"spark = 1\n\xff\n", "a.py", &context(Mode::Check));
+        let analysis = analyze(
+            b"spark = 1\n\xff\n",
+            "a.py",
+            &Settings::default(),
+            &context(Mode::Check),
+        );
         assert_eq!(
             analysis.error,
             Some(FileError::new(
@@ -214,7 +226,7 @@ mod tests {
     fn reports_where_and_why_a_source_does_not_compile() {
         let source = b"spark = 1\nif spark:\n    x = 1\n  y = 2\n";
         for mode in [Mode::Check, Mode::Diff, Mode::Write] {
-            let analysis = analyze(source, "a.py", &context(mode));
+            let analysis = analyze(source, "a.py", &Settings::default(), &context(mode));
             let error = analysis.error.expect("a syntax error");
             assert_eq!(
                 error.location,

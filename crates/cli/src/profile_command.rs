@@ -12,6 +12,7 @@ use sparkfix_transform::measured::matching;
 use sparkfix_transform::{RelationUse, SpelledRelation, human_bytes, spelled_relations};
 
 use crate::args::ProfileInvocation;
+use crate::config::Resolver;
 use crate::exclude::Exclude;
 use crate::output::Output;
 use crate::test_files::TestFiles;
@@ -56,10 +57,11 @@ fn spelled_in(paths: &[PathBuf], output: &mut Output) -> (Option<Vec<Spelled>>, 
     let root = cwd.clone().unwrap_or_default();
     let exclude = Exclude::new(&[], &root).expect("no globs to refuse");
     // Named job files are matched whatever their folder: skipping test files is for findings.
-    let tests = TestFiles::new(true, &root);
+    let tests = TestFiles::new(&root);
+    let resolver = std::sync::Arc::new(Resolver::without_configuration(&root));
     let mut spelled = Vec::new();
     let mut failed = false;
-    for target in discover::discover(paths, &exclude, &tests) {
+    for target in discover::discover(paths, &exclude, &tests, &resolver) {
         let file = paths::display(&target.path, cwd.as_deref());
         let relations = match &target.problem {
             Some(problem) => Err(problem.to_string()),

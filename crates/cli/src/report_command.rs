@@ -9,6 +9,7 @@ use sparkfix_transform::{Measurements, apply_fixes, check, job_runs};
 
 use crate::args::{ReportFormat, ReportInvocation};
 use crate::color::Palette;
+use crate::config::Resolver;
 use crate::exclude::Exclude;
 use crate::output::Output;
 use crate::test_files::TestFiles;
@@ -95,10 +96,11 @@ fn job_files(
     let root = cwd.clone().unwrap_or_default();
     let exclude = Exclude::new(&[], &root).expect("no globs to refuse");
     // Named job files are reported whatever their folder.
-    let tests = TestFiles::new(true, &root);
+    let tests = TestFiles::new(&root);
+    let resolver = std::sync::Arc::new(Resolver::without_configuration(&root));
     let mut files = Vec::new();
     let mut failed = false;
-    for target in discover::discover(&invocation.paths, &exclude, &tests) {
+    for target in discover::discover(&invocation.paths, &exclude, &tests, &resolver) {
         let name = paths::display(&target.path, cwd.as_deref());
         let text = match &target.problem {
             Some(problem) => Err(problem.to_string()),

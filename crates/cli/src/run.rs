@@ -27,7 +27,7 @@ pub fn run(targets: &[Target], context: &Context, output: &mut Output) -> Tally 
                 let name = paths::display(&target.path, cwd.as_deref());
                 let analysis = match &target.problem {
                     Some(problem) => Analysis::failed(problem.clone()),
-                    None => process_file(&target.path, &name, context),
+                    None => process_file(&target.path, &name, &target.settings.settings, context),
                 };
                 (name, analysis)
             })

@@ -3,6 +3,8 @@
 
 use std::io::Read;
 
+use sparkfix_transform::Settings;
+
 use crate::color::Palette;
 use crate::output::Output;
 use crate::process::{Analysis, Context, analyze};
@@ -10,8 +12,8 @@ use crate::report;
 use crate::run;
 use crate::tally::Tally;
 
-/// Reads stdin and processes it as the file `name`.
-pub fn run(name: &str, context: &Context, output: &mut Output) -> Tally {
+/// Reads stdin and processes it as the file `name`, with `settings`.
+pub fn run(name: &str, settings: &Settings, context: &Context, output: &mut Output) -> Tally {
     let mut bytes = Vec::new();
     if let Err(error) = std::io::stdin().lock().read_to_end(&mut bytes) {
         let analysis = Analysis::failed(format!("cannot read: {error}"));
@@ -19,7 +21,7 @@ pub fn run(name: &str, context: &Context, output: &mut Output) -> Tally {
         run::print(name, &analysis, context, output, &mut tally);
         return tally;
     }
-    let mut analysis = analyze(&bytes, name, context);
+    let mut analysis = analyze(&bytes, name, settings, context);
     if !context.mode.writes() {
         let mut tally = Tally::default();
         run::print(name, &analysis, context, output, &mut tally);

@@ -1,4 +1,4 @@
-//! Test files, skipped unless `--include-tests`: `test_*.py`, `*_test.py`, `conftest.py`, and
+//! Test files, skipped unless `--include-tests` (or `include-tests = true`): `test_*.py`, `*_test.py`, `conftest.py`, and
 //! files in a `tests` or `test` folder.
 //!
 //! Only what lies below the path given counts: a folder walked is matched on the folders between
@@ -9,32 +9,22 @@
 
 use std::path::{Component, Path, PathBuf};
 
-/// Whether test files are skipped, and the current folder named files are relative to.
+/// The current folder, that files named on the command line are relative to.
 #[derive(Debug, Clone)]
 pub struct TestFiles {
-    skip: bool,
     cwd: PathBuf,
 }
 
 impl TestFiles {
-    /// `include`: `--include-tests`; `cwd`: the current folder.
-    pub fn new(include: bool, cwd: &Path) -> Self {
+    /// `cwd`: the current folder.
+    pub fn new(cwd: &Path) -> Self {
         TestFiles {
-            skip: !include,
             cwd: cwd.to_path_buf(),
         }
     }
 
-    /// Whether the walk skips test files at all.
-    pub fn skips(&self) -> bool {
-        self.skip
-    }
-
-    /// Whether a file named on the command line is a test file to skip.
-    pub fn skips_named_file(&self, path: &Path) -> bool {
-        if !self.skip {
-            return false;
-        }
+    /// Whether a file named on the command line is a test file.
+    pub fn is_named_test_file(&self, path: &Path) -> bool {
         let relative = if path.is_absolute() {
             match path.strip_prefix(&self.cwd) {
                 Ok(relative) => relative,
@@ -101,7 +91,7 @@ mod tests {
 
     #[test]
     fn named_files_are_matched_on_the_path_as_written() {
-        let files = TestFiles::new(false, Path::new("/repo"));
+        let files = TestFiles::new(Path::new("/repo"));
         for path in [
             "tests/helpers.py",
             "src/test/helpers.py",
@@ -110,7 +100,7 @@ mod tests {
             "/repo/tests/helpers.py",
             "/elsewhere/test_etl.py",
         ] {
-            assert!(files.skips_named_file(Path::new(path)), "{path}");
+            assert!(files.is_named_test_file(Path::new(path)), "{path}");
         }
         for path in [
             "helpers.py",
@@ -120,9 +110,7 @@ mod tests {
             // Outside the current folder, only the name counts.
             "/elsewhere/tests/helpers.py",
         ] {
-            assert!(!files.skips_named_file(Path::new(path)), "{path}");
+            assert!(!files.is_named_test_file(Path::new(path)), "{path}");
         }
-        let included = TestFiles::new(true, Path::new("/repo"));
-        assert!(!included.skips_named_file(Path::new("tests/test_etl.py")));
     }
 }
