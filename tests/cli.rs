@@ -518,7 +518,8 @@ fn check_reports_the_finding() {
 fn write_applies_the_cache_fix() {
     let dir = folder_with(&[("job.py", JOB.as_bytes())]);
     let run = sparkfix(dir.path(), &["--write"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    // SPK005 (proven, its fix unsafe) is left: it fails the run, as ruff's --fix does.
+    assert_eq!(run.code, 1, "{}", run.stderr);
     let fixed = String::from_utf8(read(dir.path(), "job.py")).unwrap();
     assert_fixed(&fixed);
     assert_eq!(fixed, FIXED_JOB);
@@ -528,12 +529,25 @@ fn write_applies_the_cache_fix() {
         run.stderr
     );
 
+    assert!(
+        run.stdout.starts_with("job.py:4:7: SPK005 "),
+        "{}",
+        run.stdout
+    );
     let again = sparkfix(dir.path(), &["--write"]);
-    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(again.code, 1, "{}", again.stderr);
     assert_eq!(
         read(dir.path(), "job.py"),
         fixed.as_bytes(),
         "a second --write changes nothing"
+    );
+    // --fix-only neither prints nor fails on what is left.
+    let again = sparkfix(dir.path(), &["--fix-only"]);
+    assert_eq!(
+        (again.code, again.stdout.as_str()),
+        (0, ""),
+        "{}",
+        again.stderr
     );
     let again = sparkfix(dir.path(), &["--diff"]);
     assert_eq!((again.code, again.stdout.as_str()), (0, ""));
@@ -547,7 +561,7 @@ fn write_keeps_the_file_mode() {
     let path = dir.path().join("job.py");
     fs::set_permissions(&path, fs::Permissions::from_mode(0o750)).unwrap();
     let run = sparkfix(dir.path(), &["--write"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.code, 1, "SPK005 is left: {}", run.stderr);
     assert_eq!(
         fs::metadata(&path).unwrap().permissions().mode() & 0o777,
         0o750
@@ -615,8 +629,16 @@ fn diff_marks_a_missing_final_newline() {
 fn stdin_write_prints_the_fixed_text() {
     let dir = tempfile::tempdir().unwrap();
     let run = sparkfix_with_stdin(dir.path(), &["--write", "-"], Some(JOB.as_bytes()));
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.code, 1, "SPK005 is left: {}", run.stderr);
     assert_eq!(run.stdout, FIXED_JOB);
+    let run = sparkfix_with_stdin(dir.path(), &["--fix-only", "-"], Some(JOB.as_bytes()));
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, FIXED_JOB),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr, "Fixed 1 finding in 1 file.\n");
 }
 
 #[test]
@@ -625,8 +647,16 @@ fn exit_non_zero_on_fix() {
     let run = sparkfix(dir.path(), &["--write", "--exit-non-zero-on-fix"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_fixed(&String::from_utf8(read(dir.path(), "job.py")).unwrap());
+    // Nothing left to change, but a proven finding (SPK005) is left: the hook still fails...
     let again = sparkfix(dir.path(), &["--write", "--exit-non-zero-on-fix"]);
-    assert_eq!(again.code, 0, "nothing left to change: {}", again.stderr);
+    assert_eq!(again.code, 1, "{}", again.stderr);
+    assert!(again.stdout.contains(" SPK005 "), "{}", again.stdout);
+    // ...unless only the fixes count.
+    let again = sparkfix(dir.path(), &["--fix-only", "--exit-non-zero-on-fix"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    let clean = folder_with(&[("job.py", CLEAN.as_bytes())]);
+    let run = sparkfix(clean.path(), &["--write", "--exit-non-zero-on-fix"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
 #[test]
@@ -675,8 +705,17 @@ fn target_spark_decides_whether_a_post_shuffle_write_is_coalesced() {
     let run = sparkfix(dir.path(), &["--select", "SPK003"]);
     assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{}", run.stderr);
 
+    // A guess is shown but fails the run only with --strict.
     let run = sparkfix(dir.path(), &["--select", "SPK003", "--target-spark", "3.1"]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .ends_with("1 guessed, which fail a run only with --strict).\n"),
+        "{}",
+        run.stderr
+    );
+    let strict = ["--select", "SPK003", "--target-spark", "3.1", "--strict"];
+    assert_eq!(sparkfix(dir.path(), &strict).code, 1);
     assert!(
         run.stdout.contains(
             "job.py:5:1: SPK003 Post-shuffle write: 200 shuffle partitions write up to 200 files \
@@ -707,7 +746,7 @@ fn target_spark_decides_whether_a_post_shuffle_write_is_coalesced() {
 fn unsafe_partitioning_is_followed_by_repartitioning_in_the_same_run() {
     let dir = folder_with(&[("job.py", AGGREGATE_JOB.as_bytes())]);
     let run = sparkfix(dir.path(), &["--write"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.code, 1, "the proven SPK004 is left: {}", run.stderr);
     assert_eq!(
         read(dir.path(), "job.py"),
         AGGREGATE_JOB.as_bytes(),

@@ -516,15 +516,41 @@ fn every_error_of_every_bad_file_is_reported_at_once() {
 #[test]
 fn standard_input_is_configured_by_the_current_folder() {
     let dir = folder_with(&[("sparkfix.toml", "select = [\"SPK002\"]\n")]);
-    let (code, stdout, _) = support::sparkfix_in(
-        dir.path(),
-        &["--output-format", "concise", "-"],
-        Some(JOB.as_bytes()),
-    );
-    assert_eq!(code, 1);
-    let codes: Vec<&str> = stdout
-        .lines()
-        .filter_map(|l| l.split_whitespace().nth(1))
-        .collect();
-    assert_eq!(codes, ["SPK002"]);
+    let check = |dir: &Path| {
+        let (code, stdout, _) = support::sparkfix_in(
+            dir,
+            &["--output-format", "concise", "-"],
+            Some(JOB.as_bytes()),
+        );
+        let codes: Vec<String> = stdout
+            .lines()
+            .filter_map(|l| l.split_whitespace().nth(1).map(str::to_owned))
+            .collect();
+        (code, codes)
+    };
+    // The guessed broadcast is shown; it fails the run only under strict = true.
+    assert_eq!(check(dir.path()), (0, vec!["SPK002".to_owned()]));
+    fs::write(
+        dir.path().join("sparkfix.toml"),
+        "select = [\"SPK002\"]\nstrict = true\n",
+    )
+    .unwrap();
+    assert_eq!(check(dir.path()), (1, vec!["SPK002".to_owned()]));
+}
+
+#[test]
+fn strict_is_per_configuration() {
+    let dir = folder_with(&[
+        ("sparkfix.toml", "select = [\"SPK002\"]\n"),
+        ("loose/job.py", JOB),
+        (
+            "tight/sparkfix.toml",
+            "select = [\"SPK002\"]\nstrict = true\n",
+        ),
+        ("tight/job.py", JOB),
+    ]);
+    assert_eq!(sparkfix(dir.path(), &["loose"]).code, 0);
+    assert_eq!(sparkfix(dir.path(), &["tight"]).code, 1);
+    assert_eq!(sparkfix(dir.path(), &["loose", "--strict"]).code, 1);
+    assert_eq!(sparkfix(dir.path(), &[]).code, 1);
 }

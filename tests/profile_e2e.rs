@@ -59,12 +59,14 @@ fn read_log(events: &Path) -> Run {
     run
 }
 
-/// `sparkfix --write --profile events job`, asserting it succeeds; returns its stdout+stderr.
+/// `sparkfix --write --profile events job`, asserting it processed the job; returns its
+/// stdout+stderr.
 fn sparkfix_write(job: &Path, events: &Path) -> String {
     sparkfix_write_with(job, events, &[])
 }
 
-/// `sparkfix --write --profile events [extra...] job`, asserting it succeeds.
+/// `sparkfix --write --profile events [extra...] job`, asserting it processed the job: exit 0,
+/// or 1 when proven or measured findings are left (their fixes unsafe), never 2.
 fn sparkfix_write_with(job: &Path, events: &Path, extra: &[&str]) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_sparkfix"))
         .arg("--write")
@@ -75,7 +77,7 @@ fn sparkfix_write_with(job: &Path, events: &Path, extra: &[&str]) -> String {
         .output()
         .unwrap();
     let shown = pyspark::show(&output);
-    assert_eq!(output.status.code(), Some(0), "{shown}");
+    assert!(matches!(output.status.code(), Some(0 | 1)), "{shown}");
     shown
 }
 

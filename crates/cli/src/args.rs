@@ -26,13 +26,18 @@ struct Args {
     #[arg(long, conflicts_with = "write")]
     diff: bool,
 
-    /// Apply the fixes to the files (with `-`, print the fixed text to stdout).
+    /// Apply the fixes to the files (with `-`, print the fixed text to stdout); exits 1 while
+    /// proven or measured findings remain. `--fix` is the same.
     #[arg(long, alias = "fix")]
     write: bool,
 
+    /// Apply the fixes, and neither print nor fail on the findings left (implies `--write`).
+    #[arg(long, conflicts_with = "diff")]
+    fix_only: bool,
+
     /// Add a `# noqa: CODES` comment for every current finding instead of fixing it (for
     /// adopting sparkfix on an existing repository).
-    #[arg(long, conflicts_with_all = ["diff", "write"])]
+    #[arg(long, conflicts_with_all = ["diff", "write", "fix_only"])]
     add_noqa: bool,
 
     /// Also apply fixes that may change what a job produces.
@@ -352,6 +357,8 @@ pub struct Invocation {
     pub profiles: Vec<PathBuf>,
     pub color: ColorChoice,
     pub exit_non_zero_on_fix: bool,
+    /// `--fix-only`.
+    pub fix_only: bool,
     /// `-q`: no summary line.
     pub quiet: bool,
     pub statistics: bool,
@@ -380,7 +387,7 @@ fn parse_from(args: &[&str]) -> Result<Invocation, clap::Error> {
 
 impl Args {
     fn into_invocation(self) -> Result<Invocation, clap::Error> {
-        let mode = match (self.diff, self.write, self.add_noqa) {
+        let mode = match (self.diff, self.write || self.fix_only, self.add_noqa) {
             (true, ..) => Mode::Diff,
             (_, true, _) => Mode::Write,
             (.., true) => Mode::AddNoqa,
@@ -435,6 +442,7 @@ impl Args {
             profiles: self.profile,
             color: self.color,
             exit_non_zero_on_fix: self.exit_non_zero_on_fix,
+            fix_only: self.fix_only,
             quiet: self.quiet,
             statistics: self.statistics,
             exit_zero: self.exit_zero,

@@ -1,6 +1,7 @@
 //! The machine-readable forms of a finding (`--output-format`): a JSON object (`json`, a list of
 //! them at the end; `json-lines`, one per line as they come), a GitHub Actions workflow
-//! annotation (`github`) and a GitLab code quality entry (`gitlab`, an array at the end). `text` and `concise` are the one-line form of `report.rs`.
+//! annotation (`github`) and a GitLab code quality entry (`gitlab`, an array at the end); SARIF
+//! is `sarif.rs`. `text` and `concise` are the one-line form of `report.rs`.
 
 use serde_json::{Value, json};
 
@@ -21,6 +22,8 @@ pub enum OutputFormat {
     Github,
     /// A GitLab code quality report (one JSON array, printed at the end).
     Gitlab,
+    /// A SARIF 2.1.0 log (one JSON document, printed at the end): see `sarif.rs`.
+    Sarif,
 }
 
 /// A finding as a JSON object: file, rule code and name, message, evidence level, 1-based

@@ -17,6 +17,7 @@ mod report;
 mod report_command;
 mod rule_command;
 mod run;
+mod sarif;
 mod stdin;
 mod tally;
 mod test_files;
@@ -93,6 +94,7 @@ pub fn main() -> ExitCode {
         mode: invocation.mode,
         palette: Palette::new(invocation.color.stdout_enabled()),
         statistics: invocation.statistics,
+        fix_only: invocation.fix_only,
         format: invocation.output_format,
     };
     let mut tally = match &invocation.input {
@@ -103,7 +105,7 @@ pub fn main() -> ExitCode {
             if !errors.is_empty() {
                 return exit::of_config(&errors, &mut output);
             }
-            stdin::run(name, &settings.settings, &context, &mut output)
+            stdin::run(name, &settings, &context, &mut output)
         }
         Input::Paths(paths) => {
             let exclude = match Exclude::new(&invocation.exclude, &cwd) {
@@ -137,8 +139,8 @@ pub fn main() -> ExitCode {
     }
     // After a closed stdout (`| head`) a check or diff run stopped early: its totals are partial.
     let partial = output.stdout_closed() && !invocation.mode.writes();
-    let summary =
-        report::summary(invocation.mode, &tally).filter(|_| !partial && !invocation.quiet);
+    let summary = report::summary(invocation.mode, &tally, invocation.fix_only)
+        .filter(|_| !partial && !invocation.quiet);
     if let Some(summary) = summary {
         output.err(&summary);
     }
@@ -146,14 +148,22 @@ pub fn main() -> ExitCode {
         output.out(report::statistics(&tally).as_bytes());
     } else if matches!(
         invocation.output_format,
-        formats::OutputFormat::Json | formats::OutputFormat::Gitlab
+        formats::OutputFormat::Json | formats::OutputFormat::Gitlab | formats::OutputFormat::Sarif
     ) {
         let items = output.take_json();
-        let text = serde_json::to_string_pretty(&serde_json::Value::Array(items))
-            .unwrap_or_else(|_| "[]".to_string());
+        let document = if invocation.output_format == formats::OutputFormat::Sarif {
+            sarif::log(items)
+        } else {
+            serde_json::Value::Array(items)
+        };
+        let text = serde_json::to_string_pretty(&document).unwrap_or_else(|_| "[]".to_string());
         output.out(format!("{text}\n").as_bytes());
     }
-    let code = exit::of_run(invocation.mode, &tally, invocation.exit_non_zero_on_fix);
+    let flags = exit::ExitFlags {
+        exit_non_zero_on_fix: invocation.exit_non_zero_on_fix,
+        fix_only: invocation.fix_only,
+    };
+    let code = exit::of_run(invocation.mode, &tally, flags);
     if invocation.exit_zero && tally.errors == 0 {
         return std::process::ExitCode::SUCCESS;
     }

@@ -23,6 +23,8 @@ pub struct Context {
     pub palette: Palette,
     /// `--statistics`: count the findings per rule instead of printing them.
     pub statistics: bool,
+    /// `--fix-only`: the findings left after the fixes are neither printed nor failing.
+    pub fix_only: bool,
     pub format: OutputFormat,
 }
 
@@ -191,6 +193,7 @@ mod tests {
             mode,
             palette: Palette::PLAIN,
             statistics: false,
+            fix_only: false,
             format: OutputFormat::Text,
         }
     }

@@ -49,6 +49,11 @@ pub struct EditView {
 }
 
 impl Finding {
+    /// Whether the finding rests on a guess (it fails a run only with `--strict`).
+    pub fn is_guessed(&self) -> bool {
+        self.evidence == "guessed"
+    }
+
     /// The finding of `diagnostic`, found in `text` (whose lines are `lines`).
     fn new(diagnostic: &Diagnostic, text: &str, lines: &LineIndex, settings: &Settings) -> Self {
         let location_of = |offset: usize| {
@@ -147,12 +152,19 @@ pub fn push_error(out: &mut String, path: &str, error: &FileError) {
     };
 }
 
-/// The closing line for stderr, if there is anything to say.
-pub fn summary(mode: Mode, tally: &Tally) -> Option<String> {
+/// The closing line for stderr, if there is anything to say; `fix_only`: `--fix-only`, which
+/// says nothing of the findings left.
+pub fn summary(mode: Mode, tally: &Tally, fix_only: bool) -> Option<String> {
     let hidden = (tally.hidden > 0).then(|| {
         let fixes = plural(tally.hidden, "hidden fix", "hidden fixes");
         format!("{fixes} can be enabled with --unsafe-fixes")
     });
+    // Guesses that do not fail the run (without --strict) say so, so an exit code 0 with
+    // findings shown is not a surprise.
+    let passing = tally.findings - tally.failing.min(tally.findings);
+    let guessed =
+        (passing > 0).then(|| format!("{passing} guessed, which fail a run only with --strict"));
+    let hidden = hidden.into_iter().chain(guessed);
     let line = match mode {
         Mode::Check if tally.findings > 0 => {
             let fixable =
@@ -178,6 +190,12 @@ pub fn summary(mode: Mode, tally: &Tally) -> Option<String> {
             plural(tally.applied, "finding", "findings"),
             plural(tally.changed_files, "file", "files")
         ),
+        Mode::Write if fix_only && tally.applied > 0 => format!(
+            "Fixed {} in {}.",
+            plural(tally.applied, "finding", "findings"),
+            plural(tally.changed_files, "file", "files")
+        ),
+        Mode::Write if fix_only => return None,
         Mode::Write if tally.applied > 0 || tally.findings > 0 => {
             let notes: Vec<String> = std::iter::once(format!("{} remaining", tally.findings))
                 .chain(hidden)
@@ -253,9 +271,9 @@ mod tests {
             hidden,
             applied,
             changed_files: files,
-            errors: 0,
+            failing: findings,
             checked: findings.max(1),
-            by_rule: Default::default(),
+            ..Tally::default()
         }
     }
 
@@ -267,44 +285,61 @@ mod tests {
             ..Tally::default()
         };
         assert_eq!(
-            summary(Mode::Check, &checked(3)).unwrap(),
+            summary(Mode::Check, &checked(3), false).unwrap(),
             "All checks passed (3 files).\n"
         );
         assert_eq!(
-            summary(Mode::Check, &checked(0)).unwrap(),
+            summary(Mode::Check, &checked(0), false).unwrap(),
             "No Python files to check.\n"
         );
         assert_eq!(
-            summary(Mode::Check, &tally(3, 2, 0, 0, 0)).unwrap(),
+            summary(Mode::Check, &tally(3, 2, 0, 0, 0), false).unwrap(),
             "Found 3 findings (2 fixable with --write).\n"
         );
         assert_eq!(
-            summary(Mode::Check, &tally(3, 2, 1, 0, 0)).unwrap(),
+            summary(Mode::Check, &tally(3, 2, 1, 0, 0), false).unwrap(),
             "Found 3 findings (2 fixable with --write, 1 hidden fix can be enabled with --unsafe-fixes).\n"
         );
         assert_eq!(
-            summary(Mode::Check, &tally(1, 0, 0, 0, 0)).unwrap(),
+            summary(Mode::Check, &tally(1, 0, 0, 0, 0), false).unwrap(),
             "Found 1 finding.\n"
         );
         assert_eq!(
-            summary(Mode::Diff, &tally(0, 0, 0, 2, 1)).unwrap(),
+            summary(Mode::Diff, &tally(0, 0, 0, 2, 1), false).unwrap(),
             "Would fix 2 findings in 1 file.\n"
         );
         assert_eq!(
-            summary(Mode::Write, &tally(1, 0, 0, 3, 2)).unwrap(),
+            summary(Mode::Write, &tally(1, 0, 0, 3, 2), false).unwrap(),
             "Fixed 3 findings in 2 files (1 remaining).\n"
         );
-        assert_eq!(summary(Mode::Write, &tally(0, 0, 0, 0, 0)), None);
+        assert_eq!(summary(Mode::Write, &tally(0, 0, 0, 0, 0), false), None);
         assert_eq!(
-            summary(Mode::AddNoqa, &tally(0, 0, 0, 4, 3)).unwrap(),
+            summary(Mode::AddNoqa, &tally(0, 0, 0, 4, 3), false).unwrap(),
             "Added 4 noqa comments in 3 files.\n"
         );
         assert_eq!(
-            summary(Mode::AddNoqa, &tally(1, 0, 0, 1, 1)).unwrap(),
+            summary(Mode::AddNoqa, &tally(1, 0, 0, 1, 1), false).unwrap(),
             "Added 1 noqa comment in 1 file (1 finding on a line that cannot take a comment, \
              still shown).\n"
         );
-        assert_eq!(summary(Mode::AddNoqa, &tally(0, 0, 0, 0, 0)), None);
+        assert_eq!(summary(Mode::AddNoqa, &tally(0, 0, 0, 0, 0), false), None);
+        // Guesses that do not fail the run say so.
+        let guessed = Tally {
+            failing: 1,
+            guessed: 2,
+            ..tally(3, 0, 2, 0, 0)
+        };
+        assert_eq!(
+            summary(Mode::Check, &guessed, false).unwrap(),
+            "Found 3 findings (2 hidden fixes can be enabled with --unsafe-fixes, 2 guessed, \
+             which fail a run only with --strict).\n"
+        );
+        // --fix-only says nothing of what is left.
+        assert_eq!(
+            summary(Mode::Write, &tally(1, 0, 0, 3, 2), true).unwrap(),
+            "Fixed 3 findings in 2 files.\n"
+        );
+        assert_eq!(summary(Mode::Write, &tally(1, 0, 0, 0, 0), true), None);
     }
 
     #[test]

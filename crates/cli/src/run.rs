@@ -9,6 +9,7 @@ use crate::output::Output;
 use crate::paths;
 use crate::process::{Analysis, Context, process_file};
 use crate::report;
+use crate::sarif;
 use crate::tally::Tally;
 
 /// Files processed between two rounds of printing: bounds what is held in memory (findings and
@@ -21,7 +22,7 @@ pub fn run(targets: &[Target], context: &Context, output: &mut Output) -> Tally 
     let cwd = std::env::current_dir().ok();
     let mut tally = Tally::default();
     for batch in targets.chunks(BATCH) {
-        let results: Vec<(String, Analysis)> = batch
+        let results: Vec<(String, Analysis, bool)> = batch
             .par_iter()
             .map(|target| {
                 let name = paths::display(&target.path, cwd.as_deref());
@@ -29,11 +30,11 @@ pub fn run(targets: &[Target], context: &Context, output: &mut Output) -> Tally 
                     Some(problem) => Analysis::failed(problem.clone()),
                     None => process_file(&target.path, &name, &target.settings.settings, context),
                 };
-                (name, analysis)
+                (name, analysis, target.settings.strict)
             })
             .collect();
-        for (name, analysis) in results {
-            print(&name, &analysis, context, output, &mut tally);
+        for (name, analysis, strict) in results {
+            print(&name, &analysis, strict, context, output, &mut tally);
         }
         if output.stdout_closed() && !context.mode.writes() {
             break;
@@ -42,15 +43,17 @@ pub fn run(targets: &[Target], context: &Context, output: &mut Output) -> Tally 
     tally
 }
 
-/// Prints one source's results, its findings going to stdout, and adds them to `tally`.
+/// Prints one source's results, its findings going to stdout, and adds them to `tally`;
+/// `strict`: its guessed findings fail the run too.
 pub fn print(
     name: &str,
     analysis: &Analysis,
+    strict: bool,
     context: &Context,
     output: &mut Output,
     tally: &mut Tally,
 ) {
-    if !context.statistics {
+    if !context.statistics && !context.fix_only {
         let mut findings = String::new();
         for finding in &analysis.findings {
             match context.format {
@@ -59,6 +62,7 @@ pub fn print(
                 }
                 OutputFormat::Json => output.push_json(formats::json_object(name, finding)),
                 OutputFormat::Gitlab => output.push_json(formats::gitlab_object(name, finding)),
+                OutputFormat::Sarif => output.push_json(sarif::result(name, finding)),
                 OutputFormat::JsonLines => {
                     findings.push_str(&formats::json_object(name, finding).to_string());
                     findings.push('\n');
@@ -71,7 +75,7 @@ pub fn print(
     if let Some(diff) = &analysis.diff {
         output.out(diff.as_bytes());
     }
-    count(analysis, tally);
+    count(analysis, strict, tally);
     if let Some(error) = &analysis.error {
         let mut line = String::new();
         report::push_error(&mut line, name, error);
@@ -80,9 +84,9 @@ pub fn print(
 }
 
 /// Adds one source's results to `tally`.
-pub fn count(analysis: &Analysis, tally: &mut Tally) {
+pub fn count(analysis: &Analysis, strict: bool, tally: &mut Tally) {
     tally.checked += 1;
-    tally.add_findings(&analysis.findings);
+    tally.add_findings(&analysis.findings, strict);
     if analysis.changed {
         tally.add_change(analysis.applied);
     }

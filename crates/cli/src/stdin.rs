@@ -3,7 +3,7 @@
 
 use std::io::Read;
 
-use sparkfix_transform::Settings;
+use crate::config::FileSettings;
 
 use crate::color::Palette;
 use crate::output::Output;
@@ -13,18 +13,20 @@ use crate::run;
 use crate::tally::Tally;
 
 /// Reads stdin and processes it as the file `name`, with `settings`.
-pub fn run(name: &str, settings: &Settings, context: &Context, output: &mut Output) -> Tally {
+pub fn run(name: &str, settings: &FileSettings, context: &Context, output: &mut Output) -> Tally {
+    let strict = settings.strict;
+    let settings = &settings.settings;
     let mut bytes = Vec::new();
     if let Err(error) = std::io::stdin().lock().read_to_end(&mut bytes) {
         let analysis = Analysis::failed(format!("cannot read: {error}"));
         let mut tally = Tally::default();
-        run::print(name, &analysis, context, output, &mut tally);
+        run::print(name, &analysis, strict, context, output, &mut tally);
         return tally;
     }
     let mut analysis = analyze(&bytes, name, settings, context);
     if !context.mode.writes() {
         let mut tally = Tally::default();
-        run::print(name, &analysis, context, output, &mut tally);
+        run::print(name, &analysis, strict, context, output, &mut tally);
         return tally;
     }
     match analysis.fixed.take() {
@@ -32,7 +34,7 @@ pub fn run(name: &str, settings: &Settings, context: &Context, output: &mut Outp
         None => output.out(&bytes),
     }
     let mut messages = String::new();
-    for finding in &analysis.findings {
+    for finding in analysis.findings.iter().filter(|_| !context.fix_only) {
         report::push_finding(&mut messages, name, finding, &Palette::PLAIN);
     }
     if let Some(error) = &analysis.error {
@@ -40,6 +42,6 @@ pub fn run(name: &str, settings: &Settings, context: &Context, output: &mut Outp
     }
     output.err(&messages);
     let mut tally = Tally::default();
-    run::count(&analysis, &mut tally);
+    run::count(&analysis, strict, &mut tally);
     tally
 }

@@ -12,6 +12,11 @@ pub struct Tally {
     pub fixable: usize,
     /// Of those, how many only `--unsafe-fixes` would fix.
     pub hidden: usize,
+    /// Of those, how many fail the run: the proven and measured ones, and with `--strict` (or
+    /// `strict = true`) the guessed ones too.
+    pub failing: usize,
+    /// Of those, how many are guessed.
+    pub guessed: usize,
     /// Fixes applied (`--write`) or that would be (`--diff`).
     pub applied: usize,
     /// Files changed (`--write`) or that would be (`--diff`).
@@ -33,8 +38,16 @@ pub struct RuleCount {
 }
 
 impl Tally {
-    pub fn add_findings(&mut self, findings: &[Finding]) {
+    /// Adds one source's findings; `strict`: its guessed findings fail the run too.
+    pub fn add_findings(&mut self, findings: &[Finding], strict: bool) {
         self.findings += findings.len();
+        let guessed = findings.iter().filter(|f| f.is_guessed()).count();
+        self.guessed += guessed;
+        self.failing += if strict {
+            findings.len()
+        } else {
+            findings.len() - guessed
+        };
         self.fixable += findings.iter().filter(|f| f.fixable).count();
         self.hidden += findings.iter().filter(|f| f.hidden_fix).count();
         for finding in findings {
