@@ -1067,3 +1067,47 @@ fn extend_select_adds_rules_on_top_of_select_and_ignore_wins() {
     .concat();
     assert!(!codes(&ignored).contains(&"SPK003".to_string()));
 }
+
+#[test]
+fn show_fixes_previews_each_fix_and_lists_those_applied() {
+    let dir = folder_with(&[("job.py", JOB.as_bytes())]);
+    let run = sparkfix(dir.path(), &["--show-fixes"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // Under the SPK001 finding: its fix alone, as the hunk that --write would apply.
+    let preview = run
+        .stdout
+        .split_once("[*]\n  safe fix (applied by --write):\n")
+        .map(|(_, rest)| rest)
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(
+        preview.starts_with(
+            "    @@ -1,5 +1,6 @@\n     from pyspark.sql import SparkSession\n     spark = \
+             SparkSession.builder.getOrCreate()\n    -df = spark.read.json(\"s3://bucket/events/\")\n    \
+             +df = spark.read.json(\"s3://bucket/events/\").cache()\n"
+        ),
+        "{preview}"
+    );
+    assert!(
+        run.stdout
+            .contains("\n  unsafe fix (applied by --write --unsafe-fixes):\n"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        read(dir.path(), "job.py"),
+        JOB.as_bytes(),
+        "a check writes nothing"
+    );
+
+    let run = sparkfix(dir.path(), &["--write", "--show-fixes"]);
+    assert!(
+        run.stderr.starts_with(
+            "Fixed 1 finding:\n- job.py:\n    1 × SPK001 (cache-reused-dataframe)\nFixed 1 finding in 1 file"
+        ),
+        "{}",
+        run.stderr
+    );
+    // Nothing left to fix: nothing listed.
+    let run = sparkfix(dir.path(), &["--write", "--show-fixes"]);
+    assert!(!run.stderr.contains("×"), "{}", run.stderr);
+}

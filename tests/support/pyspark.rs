@@ -74,6 +74,12 @@ pub fn run_job_with_env(script: &Path, args: &[&str], env: &[(&str, &str)]) -> O
     let what = format!("the Spark job {} {args:?}", script.display());
     let started = Instant::now();
     let output = output_with_timeout(command, JOB_TIMEOUT, &what);
+    // On the real stderr, so the suite's log shows where its minutes go.
+    progress(&format!(
+        "{} {args:?}: {:.1?}",
+        script.file_name().unwrap_or_default().to_string_lossy(),
+        started.elapsed()
+    ));
     assert!(
         output.status.success(),
         "{what} failed ({}) after {:.1?}\n{}",

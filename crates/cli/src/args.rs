@@ -57,6 +57,11 @@ struct Args {
     #[arg(long)]
     exit_non_zero_on_fix: bool,
 
+    /// Show each fix: in a check, as a diff under its finding; with `--write`, the fixes
+    /// applied per file and rule.
+    #[arg(long)]
+    show_fixes: bool,
+
     /// Print no closing summary line on stderr (findings, diffs and errors still print).
     #[arg(short, long)]
     quiet: bool,
@@ -359,6 +364,8 @@ pub struct Invocation {
     pub exit_non_zero_on_fix: bool,
     /// `--fix-only`.
     pub fix_only: bool,
+    /// `--show-fixes`.
+    pub show_fixes: bool,
     /// `-q`: no summary line.
     pub quiet: bool,
     pub statistics: bool,
@@ -443,6 +450,7 @@ impl Args {
             color: self.color,
             exit_non_zero_on_fix: self.exit_non_zero_on_fix,
             fix_only: self.fix_only,
+            show_fixes: self.show_fixes,
             quiet: self.quiet,
             statistics: self.statistics,
             exit_zero: self.exit_zero,

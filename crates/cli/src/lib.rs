@@ -95,6 +95,7 @@ pub fn main() -> ExitCode {
         palette: Palette::new(invocation.color.stdout_enabled()),
         statistics: invocation.statistics,
         fix_only: invocation.fix_only,
+        show_fixes: invocation.show_fixes,
         format: invocation.output_format,
     };
     let mut tally = match &invocation.input {
@@ -141,6 +142,9 @@ pub fn main() -> ExitCode {
     let partial = output.stdout_closed() && !invocation.mode.writes();
     let summary = report::summary(invocation.mode, &tally, invocation.fix_only)
         .filter(|_| !partial && !invocation.quiet);
+    if invocation.show_fixes && invocation.mode == args::Mode::Write {
+        output.err(&report::applied_fixes(&tally.fixes));
+    }
     if let Some(summary) = summary {
         output.err(&summary);
     }

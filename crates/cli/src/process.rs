@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use sparkfix_transform::{
-    FixOutcome, NoqaOutcome, ParseError, Settings, add_noqa, check, fix, may_contain_spark,
+    Diagnostic, FixOutcome, NoqaOutcome, ParseError, Settings, add_noqa, apply_fixes, check, fix,
+    may_contain_spark,
 };
 
 use crate::args::Mode;
@@ -25,6 +26,8 @@ pub struct Context {
     pub statistics: bool,
     /// `--fix-only`: the findings left after the fixes are neither printed nor failing.
     pub fix_only: bool,
+    /// `--show-fixes`: a check shows each fix under its finding; `--write` lists those applied.
+    pub show_fixes: bool,
     pub format: OutputFormat,
 }
 
@@ -42,6 +45,8 @@ pub struct Analysis {
     pub changed: bool,
     /// Fixes applied, when the text changed.
     pub applied: usize,
+    /// The rule code of each fix applied, when the text changed.
+    pub applied_codes: Vec<&'static str>,
     /// Why the source was left alone.
     pub error: Option<FileError>,
     /// `--write` only: the findings of the original text, to report if the write fails.
@@ -83,6 +88,7 @@ pub fn process_file(path: &Path, name: &str, settings: &Settings, context: &Cont
     {
         analysis.findings = original_findings;
         analysis.applied = 0;
+        analysis.applied_codes.clear();
         analysis.changed = false;
         analysis.error = Some(FileError::new(format!("cannot write: {error}")));
     }
@@ -107,10 +113,16 @@ pub fn analyze(bytes: &[u8], name: &str, settings: &Settings, context: &Context)
     };
     match context.mode {
         Mode::Check => match check(source, settings) {
-            Ok(diagnostics) => Analysis {
-                findings: Finding::from_all(&diagnostics, source, settings),
-                ..Analysis::default()
-            },
+            Ok(diagnostics) => {
+                let mut findings = Finding::from_all(&diagnostics, source, settings);
+                if context.show_fixes {
+                    add_fix_previews(&mut findings, &diagnostics, source, name);
+                }
+                Analysis {
+                    findings,
+                    ..Analysis::default()
+                }
+            }
             Err(error) => Analysis::unparsable(error),
         },
         Mode::Diff | Mode::Write => match fix(source, settings) {
@@ -170,6 +182,11 @@ fn from_outcome(
     let mut analysis = Analysis {
         changed,
         applied: if changed { outcome.applied } else { 0 },
+        applied_codes: if changed {
+            outcome.applied_codes
+        } else {
+            Vec::new()
+        },
         ..Analysis::default()
     };
     if write {
@@ -184,6 +201,27 @@ fn from_outcome(
     analysis
 }
 
+/// Each finding's fix applied alone to `source`, as the hunks of its diff (`--show-fixes`).
+fn add_fix_previews(
+    findings: &mut [Finding],
+    diagnostics: &[Diagnostic],
+    source: &str,
+    name: &str,
+) {
+    for (finding, diagnostic) in findings.iter_mut().zip(diagnostics) {
+        let Some(fix) = &diagnostic.fix else {
+            continue;
+        };
+        let (fixed, _) = apply_fixes(source, &[(diagnostic.code, fix)]);
+        let diff = diff::render(source, &fixed, name, &Palette::PLAIN);
+        // Without the `---`/`+++` header: the finding line above names the file.
+        let hunks: String = diff.split_inclusive('\n').skip(2).collect();
+        if !hunks.is_empty() {
+            finding.fix_preview = Some(hunks);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,6 +232,7 @@ mod tests {
             palette: Palette::PLAIN,
             statistics: false,
             fix_only: false,
+            show_fixes: false,
             format: OutputFormat::Text,
         }
     }

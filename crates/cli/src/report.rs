@@ -29,6 +29,8 @@ pub struct Finding {
     pub hidden_fix: bool,
     /// The fix: its applicability and edits.
     pub fix: Option<FixView>,
+    /// `--show-fixes` in a check: the fix alone, as diff hunks of the file.
+    pub fix_preview: Option<String>,
 }
 
 /// A fix as the machine-readable outputs show it.
@@ -71,6 +73,7 @@ impl Finding {
             evidence: diagnostic.evidence.level(),
             fixable,
             hidden_fix: !fixable && settings.is_fixable_with(diagnostic, true),
+            fix_preview: None,
             fix: diagnostic.fix.as_ref().map(|fix| FixView {
                 applicability: settings
                     .applicability(diagnostic)
@@ -122,6 +125,47 @@ pub fn push_finding(out: &mut String, path: &str, finding: &Finding, palette: &P
         let _ = write!(out, " {cyan}[*]{reset}");
     }
     out.push('\n');
+    if let (Some(preview), Some(fix)) = (&finding.fix_preview, &finding.fix) {
+        let how = if finding.fixable {
+            "applied by --write"
+        } else if finding.hidden_fix {
+            "applied by --write --unsafe-fixes"
+        } else {
+            "not applied"
+        };
+        let _ = writeln!(out, "  {} fix ({how}):", fix.applicability);
+        for line in preview.lines() {
+            let _ = writeln!(out, "    {line}");
+        }
+    }
+}
+
+/// `--show-fixes` after `--write`: the fixes applied, per file and rule, most first.
+pub fn applied_fixes(files: &[(String, Vec<&'static str>)]) -> String {
+    let total: usize = files.iter().map(|(_, codes)| codes.len()).sum();
+    if total == 0 {
+        return String::new();
+    }
+    let mut out = format!("Fixed {}:\n", plural(total, "finding", "findings"));
+    for (file, codes) in files.iter().filter(|(_, codes)| !codes.is_empty()) {
+        let _ = writeln!(out, "- {file}:");
+        let mut counts: Vec<(&'static str, usize)> = Vec::new();
+        for code in codes {
+            match counts.iter_mut().find(|(known, _)| known == code) {
+                Some((_, count)) => *count += 1,
+                None => counts.push((code, 1)),
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        for (code, count) in counts {
+            let name = sparkfix_transform::all_metadata()
+                .iter()
+                .find(|meta| meta.id == code)
+                .map_or("", |meta| meta.name.as_str());
+            let _ = writeln!(out, "    {count} × {code} ({name})");
+        }
+    }
+    out
 }
 
 /// Why a source was left alone.
@@ -355,6 +399,7 @@ mod tests {
             fixable: true,
             hidden_fix: false,
             fix: None,
+            fix_preview: None,
         };
         let mut out = String::new();
         push_finding(&mut out, "job.py", &finding, &Palette::PLAIN);

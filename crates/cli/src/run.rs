@@ -76,6 +76,11 @@ pub fn print(
         output.out(diff.as_bytes());
     }
     count(analysis, strict, tally);
+    if context.show_fixes && analysis.changed {
+        tally
+            .fixes
+            .push((name.to_owned(), analysis.applied_codes.clone()));
+    }
     if let Some(error) = &analysis.error {
         let mut line = String::new();
         report::push_error(&mut line, name, error);

@@ -27,6 +27,8 @@ pub struct Tally {
     pub checked: usize,
     /// Findings per rule code: the rule's name, how many, how many fixable.
     pub by_rule: BTreeMap<&'static str, RuleCount>,
+    /// `--show-fixes` with `--write`: each changed file and the codes of the fixes applied.
+    pub fixes: Vec<(String, Vec<&'static str>)>,
 }
 
 /// One rule's line of `--statistics`.

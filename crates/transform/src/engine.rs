@@ -75,6 +75,8 @@ pub struct FixOutcome {
     pub fixed: String,
     /// How many fixes were applied, over all passes.
     pub applied: usize,
+    /// The rule code of each fix applied, over all passes (`--show-fixes`).
+    pub applied_codes: Vec<&'static str>,
     /// Findings left in `fixed` (locations refer to `fixed`).
     pub remaining: Vec<Diagnostic>,
     pub failure: Option<FixFailure>,
@@ -179,6 +181,7 @@ fn fix_with_rules(
     let mut current = diagnostics.clone();
     let mut text = source.to_owned();
     let mut applied = 0;
+    let mut applied_codes = Vec::new();
     for _ in 0..MAX_FIX_PASSES {
         let fixes: Vec<_> = current
             .iter()
@@ -190,6 +193,7 @@ fn fix_with_rules(
                 diagnostics,
                 fixed: text,
                 applied,
+                applied_codes,
                 remaining: current,
                 failure: None,
             });
@@ -205,6 +209,7 @@ fn fix_with_rules(
             return Ok(unchanged(source, diagnostics, Some(failure)));
         }
         applied += used.len();
+        applied_codes.extend(used);
         current = run_rules(&file, settings, rules);
         text = file.into_text();
     }
@@ -224,6 +229,7 @@ fn unchanged(
         diagnostics,
         fixed: source.to_owned(),
         applied: 0,
+        applied_codes: Vec::new(),
         failure,
     }
 }
