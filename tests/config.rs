@@ -490,11 +490,17 @@ fn every_error_of_every_bad_file_is_reported_at_once() {
     ]);
     let run = sparkfix(dir.path(), &["--write"]);
     assert_eq!(run.code, 2);
+    // Each error's first line (the others show the line with a caret).
     let lines: Vec<&str> = run
         .stderr
         .lines()
-        .map(|l| &l[..l.find(": ").unwrap()])
+        .filter_map(|l| l.find(": ").map(|at| &l[..at]))
         .collect();
+    assert!(
+        run.stderr.contains("1 | strict = 1\n  |          ^\n"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(
         lines,
         [

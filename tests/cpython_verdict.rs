@@ -414,7 +414,8 @@ fn the_job_of_the_issue_is_reported_and_not_rewritten() {
         assert_eq!(String::from_utf8_lossy(&output.stdout), "", "{args:?}");
         assert_eq!(
             String::from_utf8_lossy(&output.stderr),
-            "orders_job.py:10:9: cannot parse: unexpected indent\n",
+            "orders_job.py:10:9: cannot parse: unexpected indent\n   |\n10 |         \
+             print(\"orders:\", valid.count())\n   |         ^\n",
             "{args:?}"
         );
         assert_eq!(

@@ -74,6 +74,9 @@ pub fn of_config(
             "{file}:{}:{}: {}\n",
             error.line, error.column, error.message
         ));
+        if let Some(line) = &error.line_text {
+            crate::report::push_caret(&mut text, error.line, error.column, line);
+        }
     }
     text.push_str("sparkfix: bad configuration; no file was checked\n");
     output.err(&text);

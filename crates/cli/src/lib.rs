@@ -191,6 +191,7 @@ fn discovery(invocation: &args::Invocation, cwd: &Path) -> Result<Discovery, Vec
             line: 1,
             column: 1,
             message: "--config: this pyproject.toml has no [tool.sparkfix] table".to_string(),
+            line_text: None,
         }]),
     }
 }

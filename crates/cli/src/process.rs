@@ -62,12 +62,14 @@ impl Analysis {
         }
     }
 
-    /// A source that does not compile: `path:line:col: cannot parse: reason`.
-    fn unparsable(error: ParseError) -> Self {
+    /// A source that does not compile: `path:line:col: cannot parse: reason`, then the line
+    /// with a caret.
+    fn unparsable(error: ParseError, source: &str) -> Self {
         Analysis {
             error: Some(FileError {
                 location: Some(error.location),
                 reason: format!("cannot parse: {}", error.reason),
+                line_text: crate::report::line_of(source, error.location.line),
             }),
             ..Analysis::default()
         }
@@ -123,15 +125,15 @@ pub fn analyze(bytes: &[u8], name: &str, settings: &Settings, context: &Context)
                     ..Analysis::default()
                 }
             }
-            Err(error) => Analysis::unparsable(error),
+            Err(error) => Analysis::unparsable(error, source),
         },
         Mode::Diff | Mode::Write => match fix(source, settings) {
             Ok(outcome) => from_outcome(source, outcome, name, settings, context),
-            Err(error) => Analysis::unparsable(error),
+            Err(error) => Analysis::unparsable(error, source),
         },
         Mode::AddNoqa => match add_noqa(source, settings) {
             Ok(outcome) => with_noqa(source, outcome, settings),
-            Err(error) => Analysis::unparsable(error),
+            Err(error) => Analysis::unparsable(error, source),
         },
     }
 }

@@ -174,6 +174,8 @@ pub struct FileError {
     /// Where in the source, for an error of its text (a syntax error).
     pub location: Option<Location>,
     pub reason: String,
+    /// The text of the line at `location`, shown under the message with a caret.
+    pub line_text: Option<String>,
 }
 
 impl FileError {
@@ -182,18 +184,55 @@ impl FileError {
         FileError {
             location: None,
             reason: reason.into(),
+            line_text: None,
         }
     }
 }
 
-/// Appends `path: reason`, or `path:line:col: reason`, as one line.
+/// Appends `path: reason`, or `path:line:col: reason` and the line with a caret under the
+/// column.
 pub fn push_error(out: &mut String, path: &str, error: &FileError) {
-    let _ = match error.location {
+    match error.location {
         Some(Location { line, column }) => {
-            writeln!(out, "{path}:{line}:{column}: {}", error.reason)
+            let _ = writeln!(out, "{path}:{line}:{column}: {}", error.reason);
+            if let Some(text) = &error.line_text {
+                push_caret(out, line, column, text);
+            }
         }
-        None => writeln!(out, "{path}: {}", error.reason),
-    };
+        None => {
+            let _ = writeln!(out, "{path}: {}", error.reason);
+        }
+    }
+}
+
+/// The line `number` (its `text`) with a caret under the 1-based character `column`, in the
+/// gutter style of rustc and ruff:
+///
+/// ```text
+///   |
+/// 3 | def broken(:
+///   |            ^
+/// ```
+pub fn push_caret(out: &mut String, number: usize, column: usize, text: &str) {
+    let text = text.trim_end_matches(['\r', '\n']);
+    let gutter = " ".repeat(number.to_string().len());
+    // Tabs stay tabs so the caret lines up however the terminal expands them.
+    let pad: String = text
+        .chars()
+        .take(column.saturating_sub(1))
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    let _ = writeln!(out, "{gutter} |");
+    let _ = writeln!(out, "{number} | {text}");
+    let _ = writeln!(out, "{gutter} | {pad}^");
+}
+
+/// The text of 1-based line `number` of `source`, if it has one.
+pub fn line_of(source: &str, number: usize) -> Option<String> {
+    source
+        .split('\n')
+        .nth(number.checked_sub(1)?)
+        .map(|line| line.trim_end_matches('\r').to_owned())
 }
 
 /// The closing line for stderr, if there is anything to say; `fix_only`: `--fix-only`, which
@@ -413,11 +452,26 @@ mod tests {
         let syntax = FileError {
             location: Some(Location { line: 4, column: 9 }),
             reason: "cannot parse: unexpected indent".to_owned(),
+            line_text: None,
         };
         push_error(&mut out, "b.py", &syntax);
         assert_eq!(
             out,
             "a.py: cannot read: denied\nb.py:4:9: cannot parse: unexpected indent\n"
+        );
+        let mut out = String::new();
+        let with_line = FileError {
+            location: Some(Location {
+                line: 12,
+                column: 12,
+            }),
+            line_text: line_of(&format!("{}\tdef broken(:\r\n", "x\n".repeat(11)), 12),
+            ..syntax
+        };
+        push_error(&mut out, "c.py", &with_line);
+        assert_eq!(
+            out,
+            "c.py:12:12: cannot parse: unexpected indent\n   |\n12 | \tdef broken(:\n   | \t          ^\n"
         );
     }
 }

@@ -32,6 +32,8 @@ pub struct ConfigError {
     pub line: usize,
     pub column: usize,
     pub message: String,
+    /// The text of that line, shown under the message with a caret.
+    pub line_text: Option<String>,
 }
 
 impl fmt::Display for ConfigError {

@@ -77,6 +77,7 @@ pub fn read_file(path: &Path) -> Result<Option<ConfigFile>, Vec<ConfigError>> {
             line: 1,
             column: 1,
             message: format!("cannot read the configuration file: {error}"),
+            line_text: None,
         }]
     })?;
     let pyproject = path
@@ -418,6 +419,7 @@ impl Parser<'_> {
             line,
             column: self.text[line_start..start].chars().count() + 1,
             message,
+            line_text: crate::report::line_of(self.text, line),
         }
     }
 
