@@ -1111,3 +1111,54 @@ fn show_fixes_previews_each_fix_and_lists_those_applied() {
     let run = sparkfix(dir.path(), &["--write", "--show-fixes"]);
     assert!(!run.stderr.contains("×"), "{}", run.stderr);
 }
+
+/// Runs sparkfix in `dir` under a pseudo-terminal (util-linux `script`), stdout discarded, with
+/// `CI` as given; returns what the terminal showed (stderr).
+fn on_a_terminal(dir: &Path, args: &str, ci: Option<&str>) -> String {
+    let mut command = Command::new("script");
+    command
+        .args(["-qec"])
+        .arg(format!(
+            "{} {args} > /dev/null",
+            env!("CARGO_BIN_EXE_sparkfix")
+        ))
+        .arg("/dev/null")
+        .current_dir(dir)
+        .env_remove("CI");
+    if let Some(value) = ci {
+        command.env("CI", value);
+    }
+    let output = command
+        .output()
+        .expect("util-linux `script` runs (it gives sparkfix a terminal)");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn a_progress_bar_only_for_long_runs_watched_on_a_terminal() {
+    let files: Vec<(String, &[u8])> = (0..250)
+        .map(|i| (format!("jobs/job_{i:03}.py"), JOB.as_bytes()))
+        .collect();
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(n, c)| (n.as_str(), *c)).collect();
+    let dir = folder_with(&files);
+    let shown = on_a_terminal(dir.path(), "--select SPK001 .", None);
+    assert!(shown.contains("/250 files"), "{shown:?}");
+    assert!(
+        shown.ends_with("Found 250 findings (250 fixable with --write).\r\n"),
+        "{shown:?}"
+    );
+    for (args, ci) in [
+        ("--select SPK001 .", Some("true")),
+        ("--select SPK001 -q .", None),
+        ("--select SPK001 jobs/job_001.py", None),
+    ] {
+        let shown = on_a_terminal(dir.path(), args, ci);
+        assert!(!shown.contains(" files "), "{args} CI={ci:?}: {shown:?}");
+    }
+    // Piped, as in pre-commit or a log: never.
+    let run = sparkfix(dir.path(), &["--select", "SPK001"]);
+    assert_eq!(
+        run.stderr,
+        "Found 250 findings (250 fixable with --write).\n"
+    );
+}

@@ -13,6 +13,7 @@ mod output;
 mod paths;
 mod process;
 mod profile_command;
+mod progress;
 mod report;
 mod report_command;
 mod rule_command;
@@ -125,7 +126,10 @@ pub fn main() -> ExitCode {
                 output.err(&format!("{}: {}\n", problem.file, problem.message));
             }
             profile_failed |= failed;
-            run::run(&targets, &context, &mut output)
+            let progress = progress::Progress::new(targets.len(), invocation.quiet);
+            let tally = run::run(&targets, &context, &progress, &mut output);
+            progress.finish();
+            tally
         }
     };
     if profile_failed {

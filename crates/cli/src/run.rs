@@ -8,6 +8,7 @@ use crate::formats::{self, OutputFormat};
 use crate::output::Output;
 use crate::paths;
 use crate::process::{Analysis, Context, process_file};
+use crate::progress::Progress;
 use crate::report;
 use crate::sarif;
 use crate::tally::Tally;
@@ -18,7 +19,12 @@ const BATCH: usize = 512;
 
 /// Processes every target and prints, in order, each one's findings or diff (stdout) and errors
 /// (stderr). Stops early if stdout's reader goes away, unless files are being written.
-pub fn run(targets: &[Target], context: &Context, output: &mut Output) -> Tally {
+pub fn run(
+    targets: &[Target],
+    context: &Context,
+    progress: &Progress,
+    output: &mut Output,
+) -> Tally {
     let cwd = std::env::current_dir().ok();
     let mut tally = Tally::default();
     for batch in targets.chunks(BATCH) {
@@ -30,12 +36,15 @@ pub fn run(targets: &[Target], context: &Context, output: &mut Output) -> Tally 
                     Some(problem) => Analysis::failed(problem.clone()),
                     None => process_file(&target.path, &name, &target.settings.settings, context),
                 };
+                progress.inc();
                 (name, analysis, target.settings.strict)
             })
             .collect();
-        for (name, analysis, strict) in results {
-            print(&name, &analysis, strict, context, output, &mut tally);
-        }
+        progress.suspend(|| {
+            for (name, analysis, strict) in results {
+                print(&name, &analysis, strict, context, output, &mut tally);
+            }
+        });
         if output.stdout_closed() && !context.mode.writes() {
             break;
         }
