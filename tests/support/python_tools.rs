@@ -1,5 +1,5 @@
-//! Python tools the end-to-end tests check sparkfix's output with (a JSON-schema validator, and
-//! later the real `pre-commit`): a virtualenv `<target>/tools-venv` created on first use with
+//! Python tools the end-to-end tests use: a JSON-schema validator for the SARIF output, maturin
+//! to build the wheel, and the real `pre-commit`: a virtualenv `<target>/tools-venv` created on first use with
 //! `python3 -m venv` and `pip install` of the pinned [`PACKAGES`], under an OS lock on
 //! `<target>/tools-venv.lock` so that test binaries running in parallel install once. Missing
 //! `python3` fails the test with a message saying what to install: nothing is skipped.
@@ -14,7 +14,21 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 /// What the venv holds, pinned; the check imports each module. Changing a pin reinstalls.
-pub const PACKAGES: &[(&str, &str)] = &[("jsonschema==4.23.0", "jsonschema")];
+pub const PACKAGES: &[(&str, &str)] = &[
+    ("jsonschema==4.23.0", "jsonschema"),
+    ("maturin==1.16.0", "maturin"),
+    ("pre-commit==4.7.0", "pre_commit"),
+];
+
+/// An executable the tools virtualenv installed (`maturin`, `pre-commit`).
+pub fn tool(name: &str) -> PathBuf {
+    python().parent().expect("the venv's bin folder").join(name)
+}
+
+/// The target folder of this build (`<target>`), where the tools venv lives.
+pub fn target() -> PathBuf {
+    target_dir()
+}
 
 /// The Python interpreter of the tools virtualenv, created and installed on first use.
 pub fn python() -> PathBuf {
