@@ -182,3 +182,35 @@ fn add_noqa_reads_standard_input_and_excludes_the_fix_modes() {
         assert!(stderr.contains("cannot be used with"), "{stderr}");
     }
 }
+
+#[test]
+fn unused_suppressions_are_reported_only_when_selected_and_removed_by_write() {
+    let job = "from pyspark.sql import SparkSession\n\
+               spark = SparkSession.builder.getOrCreate()\n\
+               df = spark.read.json(\"s3://bucket/events/\")  # noqa: SPK001\n\
+               df.show()  # noqa: SPK002, E501\n";
+    let dir = support::folder_with(&[("job.py", job)]);
+    // Off by default: nothing to say.
+    let (code, stdout, _) = support::sparkfix_in(dir.path(), &["--output-format", "concise"], None);
+    assert_eq!((code, stdout.as_str()), (0, ""));
+    let args = ["--output-format", "concise", "--extend-select", "SPK100"];
+    let (code, stdout, _) = support::sparkfix_in(dir.path(), &args, None);
+    assert_eq!(code, 1, "{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(lines[0].starts_with("job.py:3:46: SPK100 Unused suppression `# noqa: SPK001`"));
+    assert!(lines[1].starts_with("job.py:4:12: SPK100 Unused suppression `# noqa: SPK002, E501`"));
+    let (code, _, stderr) =
+        support::sparkfix_in(dir.path(), &["--write", "--extend-select", "SPK100"], None);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("job.py")).unwrap(),
+        job.replace("  # noqa: SPK001", "")
+            .replace("SPK002, E501", "E501")
+    );
+    // A directive that names SPK100 keeps its report quiet.
+    let quiet = job.replace("# noqa: SPK001", "# noqa: SPK001, SPK100");
+    std::fs::write(dir.path().join("job.py"), &quiet).unwrap();
+    let (_, stdout, _) = support::sparkfix_in(dir.path(), &args, None);
+    assert!(!stdout.contains("job.py:3:"), "{stdout}");
+}

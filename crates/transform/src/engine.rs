@@ -271,15 +271,38 @@ fn run_rules(file: &SourceFile, settings: &Settings, rules: &[&dyn Rule]) -> Vec
         folds: &folds,
         settings,
     };
+    let suppressions = Suppressions::of(file);
+    let unused = &crate::rules::unused_suppression::UnusedSuppression;
+    // Whether a suppression silences nothing is a fact about the file: the rules a directive
+    // names run even when not selected, their findings only marking what is used.
+    let report_unused =
+        !suppressions.is_empty() && settings.rules.enables(unused.code(), unused.name());
     let mut diagnostics = Vec::new();
+    let mut probes = Vec::new();
     for rule in rules {
         if settings.rules.enables(rule.code(), rule.name()) {
             rule.check(&ctx, &mut diagnostics);
+        } else if report_unused && suppressions.may_name(rule.code(), rule.name()) {
+            rule.check(&ctx, &mut probes);
         }
     }
-    let suppressions = Suppressions::of(file);
     if !suppressions.is_empty() {
+        let mut used = std::collections::HashSet::new();
+        for diagnostic in diagnostics.iter().chain(&probes) {
+            used.extend(suppressions.uses(file, diagnostic));
+        }
         diagnostics.retain(|diagnostic| !suppressions.suppresses(file, diagnostic));
+        if report_unused && rules.iter().any(|rule| rule.code() == unused.code()) {
+            let found = crate::rules::unused_suppression::report(file, &suppressions, &used);
+            // Silenced only by a directive that names SPK100: a bare one that silenced
+            // nothing cannot hide its own report.
+            diagnostics.extend(found.into_iter().filter(|diagnostic| {
+                !suppressions
+                    .uses(file, diagnostic)
+                    .iter()
+                    .any(|(_, entry)| entry.is_some())
+            }));
+        }
     }
     diagnostics.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
     diagnostics

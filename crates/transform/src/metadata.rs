@@ -41,6 +41,10 @@ pub const RULE_FILES: &[(&str, &str)] = &[
         "bypass-partial-aggregation",
         include_str!("../../../rules/bypass-partial-aggregation.yaml"),
     ),
+    (
+        "unused-suppression",
+        include_str!("../../../rules/unused-suppression.yaml"),
+    ),
 ];
 
 /// One rule's documentation and parameters, as written in its YAML file.

@@ -12,6 +12,7 @@ mod name_pattern;
 mod partition_output_by_date;
 mod session_setting;
 mod shuffle_partitions;
+pub(crate) mod unused_suppression;
 
 use sparkfix_syntax::SourceFile;
 
@@ -42,6 +43,7 @@ pub static RULES: &[&dyn Rule] = &[
     &shuffle_partitions::ShufflePartitions,
     &executor_memory::ExecutorMemory,
     &bypass_partial_aggregation::BypassPartialAggregation,
+    &unused_suppression::UnusedSuppression,
 ];
 
 /// What a rule reads.
