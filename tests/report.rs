@@ -236,3 +236,39 @@ fn a_report_is_about_one_run() {
     assert_eq!(code, 2);
     assert!(stderr.contains("price"), "{stderr}");
 }
+
+#[test]
+fn report_takes_select_extend_select_and_ignore() {
+    let codes = |extra: &[&str]| -> Vec<String> {
+        let args = [
+            &["report", "--format", "json", "--profile", EXAMPLE_LOG][..],
+            extra,
+            &[EXAMPLE_JOB],
+        ]
+        .concat();
+        let parsed: Value = serde_json::from_str(&report(&args)).unwrap();
+        let mut codes: Vec<String> = parsed["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_owned())
+            .collect();
+        codes.sort();
+        codes.dedup();
+        codes
+    };
+    assert_eq!(codes(&["--select", "SPK001"]), ["SPK001"]);
+    let extended = codes(&["--select", "SPK001", "--extend-select", "SPK002"]);
+    assert_eq!(extended, ["SPK001", "SPK002"]);
+    assert_eq!(
+        codes(&[
+            "--extend-select",
+            "SPK002",
+            "--ignore",
+            "SPK002",
+            "--select",
+            "SPK001"
+        ]),
+        ["SPK001"]
+    );
+}

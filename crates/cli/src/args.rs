@@ -225,6 +225,10 @@ struct ReportArgs {
     #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = parse_rule)]
     select: Vec<String>,
 
+    /// Run these rules too, on top of `--select` (or of the rules on by default).
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = parse_rule)]
+    extend_select: Vec<String>,
+
     /// Do not run these rules: codes, code prefixes or names, comma-separated.
     #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = parse_rule)]
     ignore: Vec<String>,
@@ -295,7 +299,13 @@ pub fn parse_report() -> Result<ReportInvocation, clap::Error> {
     let settings = Settings {
         unsafe_fixes: args.unsafe_fixes,
         target_spark: args.target_spark,
-        rules: RuleSelection::of(args.select, args.ignore),
+        rules: RuleSelection {
+            layers: vec![SelectionLayer {
+                select: args.select,
+                extend_select: args.extend_select,
+                ignore: args.ignore,
+            }],
+        },
         ..Settings::default()
     };
     Ok(ReportInvocation {
