@@ -12,9 +12,16 @@ Writes the deterministic input data of the event-log jobs, as parquet, under BAS
 Every value comes from a hash of the row number (xxhash64 with a fixed seed per column), so
 the data is the same on every run, whatever the partitioning.
 
-Usage: make_data.py BASE
+Usage: make_data.py BASE [--transactions N] [--skip-accounts]
+
+Without options it writes the data of the committed logs, as above. Two options make less of it,
+for runs that need less (tests/profile_e2e.rs):
+  --transactions N   N rows in the fact table instead of 3,000,000 (the first N rows of the full
+                     table, with the same values), and as many accounts
+  --skip-accounts    leaves out BASE/warehouse/dim_accounts/
+The other folders are written as without them.
 """
-import sys
+import argparse
 
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
@@ -51,11 +58,11 @@ def day(seed, start="2024-06-01"):
     return F.date_format(F.date_add(F.lit(start).cast("date"), h(seed, DAYS).cast("int")), "yyyy-MM-dd")
 
 
-def main(base):
+def main(base, transactions_rows=TRANSACTIONS, skip_accounts=False):
     spark = SparkSession.builder.master("local[2]").appName("sparkfix_eventlog_data").getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
 
-    transactions = spark.range(0, TRANSACTIONS, 1, 8).select(
+    transactions = spark.range(0, transactions_rows, 1, 8).select(
         F.col("id").alias("transaction_id"),
         h(11, PRODUCTS).cast("int").alias("product_id"),
         h(12, CUSTOMERS).cast("int").alias("customer_id"),
@@ -79,16 +86,19 @@ def main(base):
     )
     customers.write.mode("overwrite").parquet(f"{base}/bucket/dimensions/customers/")
 
-    accounts = spark.range(0, ACCOUNTS, 1, 8).select(
-        F.col("id").alias("account_id"),
-        F.format_string("ACC-%09d", F.col("id")).alias("account_number"),
-        pick(TIERS, 41).alias("account_tier"),
-        pick(STATUSES, 42).alias("account_status"),
-        F.date_format(F.date_add(F.lit("2015-01-01").cast("date"), h(43, 3_000).cast("int")),
-                      "yyyy-MM-dd").alias("opened_date"),
-        (h(44, 5_000_000) / F.lit(100.0)).alias("credit_limit"),
-    )
-    accounts.write.mode("overwrite").parquet(f"{base}/warehouse/dim_accounts/")
+    if not skip_accounts:
+        # Scaled with the fact table (ACCOUNTS rows for the full one).
+        accounts_rows = ACCOUNTS * transactions_rows // TRANSACTIONS
+        accounts = spark.range(0, accounts_rows, 1, 8).select(
+            F.col("id").alias("account_id"),
+            F.format_string("ACC-%09d", F.col("id")).alias("account_number"),
+            pick(TIERS, 41).alias("account_tier"),
+            pick(STATUSES, 42).alias("account_status"),
+            F.date_format(F.date_add(F.lit("2015-01-01").cast("date"), h(43, 3_000).cast("int")),
+                          "yyyy-MM-dd").alias("opened_date"),
+            (h(44, 5_000_000) / F.lit(100.0)).alias("credit_limit"),
+        )
+        accounts.write.mode("overwrite").parquet(f"{base}/warehouse/dim_accounts/")
 
     events = spark.range(0, EVENTS, 1, 4).select(
         F.col("id").alias("event_id"),
@@ -104,4 +114,9 @@ def main(base):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    parser = argparse.ArgumentParser(description="The input data of the event-log jobs.")
+    parser.add_argument("base")
+    parser.add_argument("--transactions", type=int, default=TRANSACTIONS)
+    parser.add_argument("--skip-accounts", action="store_true")
+    args = parser.parse_args()
+    main(args.base, transactions_rows=args.transactions, skip_accounts=args.skip_accounts)
