@@ -26,6 +26,38 @@ df = spark.read.json(\"s3://bucket/events/\").filter(\"kind = 1\")\n\
 df.write.parquet(\"s3://bucket/a/\")\n\
 df.write.json(\"s3://bucket/b/\")\n";
 
+/// The same job as a notebook in nbformat's layout, its frame defined in one cell and written in
+/// the next: the hooks take notebooks too (`types_or: [python, jupyter]`).
+const NOTEBOOK: &str = r#"{
+ "cells": [
+  {
+   "cell_type": "code",
+   "execution_count": null,
+   "metadata": {},
+   "outputs": [],
+   "source": [
+    "from pyspark.sql import SparkSession\n",
+    "spark = SparkSession.builder.getOrCreate()\n",
+    "df = spark.read.json(\"s3://bucket/events/\").filter(\"kind = 1\")"
+   ]
+  },
+  {
+   "cell_type": "code",
+   "execution_count": null,
+   "metadata": {},
+   "outputs": [],
+   "source": [
+    "df.write.parquet(\"s3://bucket/a/\")\n",
+    "df.write.json(\"s3://bucket/b/\")"
+   ]
+  }
+ ],
+ "metadata": {},
+ "nbformat": 4,
+ "nbformat_minor": 5
+}
+"#;
+
 fn show(output: &Output) -> String {
     format!(
         "exit {:?}\nstdout:\n{}\nstderr:\n{}",
@@ -142,7 +174,8 @@ fn the_pre_commit_hooks_fail_and_fix_then_pass() {
     fs::create_dir_all(&repo).unwrap();
     git(&repo, &["init", "-q"]);
     fs::write(repo.join("job.py"), JOB).unwrap();
-    git(&repo, &["add", "job.py"]);
+    fs::write(repo.join("nb.ipynb"), NOTEBOOK).unwrap();
+    git(&repo, &["add", "job.py", "nb.ipynb"]);
     git(&repo, &["commit", "-q", "-m", "a job"]);
     let commit = hooks_commit();
 
@@ -155,7 +188,9 @@ fn the_pre_commit_hooks_fail_and_fix_then_pass() {
         "{shown}"
     );
     assert!(shown.contains("+df.unpersist()"), "{shown}");
+    assert!(shown.contains("--- a/nb.ipynb:cell 1"), "{shown}");
     assert_eq!(fs::read_to_string(repo.join("job.py")).unwrap(), JOB);
+    assert_eq!(fs::read_to_string(repo.join("nb.ipynb")).unwrap(), NOTEBOOK);
     // sparkfix fixes the file and fails (it changed it) ...
     let first = try_hook(&repo, &home, Some("sparkfix"), &commit);
     let shown = show(&first);
@@ -169,6 +204,16 @@ fn the_pre_commit_hooks_fail_and_fix_then_pass() {
         fixed.contains(".filter(\"kind = 1\").cache()\n") && fixed.ends_with("df.unpersist()\n"),
         "{fixed}"
     );
+    let notebook = fs::read_to_string(repo.join("nb.ipynb")).unwrap();
+    assert!(
+        notebook.contains(
+            r#""df = spark.read.json(\"s3://bucket/events/\").filter(\"kind = 1\").cache()""#
+        ) && notebook.contains(
+            r#""df.write.json(\"s3://bucket/b/\")\n",
+    "df.unpersist()""#
+        ),
+        "{notebook}"
+    );
     // ... and passes on the fixed file: the guess left (SPK003) fails nothing.
     git(&repo, &["commit", "-q", "-am", "fixed"]);
     let second = try_hook(&repo, &home, Some("sparkfix"), &commit);
@@ -179,4 +224,5 @@ fn the_pre_commit_hooks_fail_and_fix_then_pass() {
         "{shown}"
     );
     assert_eq!(fs::read_to_string(repo.join("job.py")).unwrap(), fixed);
+    assert_eq!(fs::read_to_string(repo.join("nb.ipynb")).unwrap(), notebook);
 }

@@ -1,5 +1,6 @@
 //! Python tools the end-to-end tests use: a JSON-schema validator for the SARIF output, maturin
-//! to build the wheel, and the real `pre-commit`: a virtualenv `<target>/tools-venv` created on first use with
+//! to build the wheel, the real `pre-commit`, and Jupyter's `nbformat` (to write the notebooks
+//! the notebook tests read, and to read and validate what sparkfix wrote): a virtualenv `<target>/tools-venv` created on first use with
 //! `python3 -m venv` and `pip install` of the pinned [`PACKAGES`], under an OS lock on
 //! `<target>/tools-venv.lock` so that test binaries running in parallel install once. Missing
 //! `python3` fails the test with a message saying what to install: nothing is skipped.
@@ -18,6 +19,7 @@ pub const PACKAGES: &[(&str, &str)] = &[
     ("jsonschema==4.23.0", "jsonschema"),
     ("maturin==1.16.0", "maturin"),
     ("pre-commit==4.7.0", "pre_commit"),
+    ("nbformat==5.11.1", "nbformat"),
 ];
 
 /// An executable the tools virtualenv installed (`maturin`, `pre-commit`).

@@ -10,6 +10,7 @@ use sparkfix_transform::{RuleSelection, SelectionLayer, Settings, SparkVersion, 
 
 use crate::color::ColorChoice;
 use crate::config::CommandLine;
+use crate::language::{Extensions, Language};
 
 /// Rewrite PySpark jobs to run faster and cheaper.
 ///
@@ -126,9 +127,15 @@ struct Args {
     #[arg(long, value_name = "LOG")]
     profile: Vec<PathBuf>,
 
-    /// The file name to show for standard input in messages and diffs.
+    /// The file name to show for standard input in messages and diffs (its extension says
+    /// whether it is read as Python or as a notebook).
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<String>,
+
+    /// Read files with extension EXT as LANGUAGE (`python` or `ipynb`), and find them in
+    /// folders: `--extension ipy:ipynb` (repeatable, or comma-separated).
+    #[arg(long, value_name = "EXT:LANGUAGE", value_delimiter = ',', value_parser = crate::language::parse_mapping)]
+    extension: Vec<(String, Language)>,
 
     /// When to color the output.
     #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorChoice::Auto)]
@@ -381,6 +388,8 @@ pub struct Invocation {
     pub statistics: bool,
     pub exit_zero: bool,
     pub output_format: OutputFormat,
+    /// `--extension` mappings over `.py` and `.ipynb`.
+    pub extensions: Extensions,
 }
 
 /// Parses the process arguments; a usage error (or `--help`, `--version`) comes back as clap's
@@ -465,6 +474,7 @@ impl Args {
             statistics: self.statistics,
             exit_zero: self.exit_zero,
             output_format: self.output_format,
+            extensions: Extensions::new(self.extension),
         })
     }
 }

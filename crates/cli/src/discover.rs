@@ -1,4 +1,4 @@
-//! File discovery: the `.py` files under the given paths, minus ignored, hidden, virtualenv,
+//! File discovery: the `.py` and `.ipynb` files (and `--extension`'s) under the given paths, minus ignored, hidden, virtualenv,
 //! excluded and (unless `--include-tests`) test ones, sorted by path. Each file gets the settings
 //! of its folder's configuration, whose `exclude` and `include-tests` also steer the walk.
 
@@ -10,6 +10,7 @@ use ignore::{DirEntry, WalkBuilder};
 
 use crate::config::{FileSettings, Resolver};
 use crate::exclude::Exclude;
+use crate::language::{Extensions, Language};
 use crate::paths;
 use crate::test_files::{self, TestFiles};
 
@@ -19,6 +20,8 @@ pub struct Target {
     pub path: PathBuf,
     /// Why this path cannot be processed; `None` for a file to process.
     pub problem: Option<String>,
+    /// What it is read as.
+    pub language: Language,
     /// The settings it is processed with.
     pub settings: Arc<FileSettings>,
 }
@@ -26,13 +29,15 @@ pub struct Target {
 /// Finds the files to process under `paths`, sorted by path and without duplicates.
 ///
 /// A path given explicitly as a file is always a target (unless excluded, by `--exclude` or its
-/// configuration, or a test file), whatever its extension; folders are walked for `.py` files,
+/// configuration, or a test file), whatever its extension (read as Python unless `extensions`
+/// says otherwise); folders are walked for `.py` and `.ipynb` files and `extensions`' others,
 /// honouring `.gitignore` and skipping hidden folders, virtualenvs, `site-packages`,
 /// `__pycache__` and test files.
 pub fn discover(
     paths: &[PathBuf],
     exclude: &Exclude,
     tests: &TestFiles,
+    extensions: &Extensions,
     resolver: &Arc<Resolver>,
 ) -> Vec<Target> {
     let mut targets = Vec::new();
@@ -44,6 +49,7 @@ pub fn discover(
         match std::fs::metadata(&path) {
             Err(error) => targets.push(Target {
                 problem: Some(describe_io(&error)),
+                language: extensions.of_given(&path),
                 path,
                 settings,
             }),
@@ -52,6 +58,7 @@ pub fn discover(
             Ok(meta) if meta.is_dir() => folders.push(path),
             Ok(_) if !settings.include_tests && tests.is_named_test_file(&path) => {}
             Ok(_) => targets.push(Target {
+                language: extensions.of_given(&path),
                 path,
                 problem: None,
                 settings,
@@ -72,12 +79,13 @@ pub fn discover(
             .filter_entry(move |entry| keeps(entry, &filter));
         for entry in walk.build() {
             match entry {
-                Ok(entry) if is_python_file(&entry) => {
+                Ok(entry) if is_file(&entry) && extensions.of_found(entry.path()).is_some() => {
                     let settings = resolver.for_file(entry.path());
                     if settings.include_tests || !test_files::is_test_file_name(entry.file_name()) {
                         targets.push(Target {
                             path: paths::normalize(entry.path()),
                             problem: None,
+                            language: extensions.of_given(entry.path()),
                             settings,
                         });
                     }
@@ -109,9 +117,8 @@ fn keeps(entry: &DirEntry, resolver: &Resolver) -> bool {
     settings.include_tests || !is_test_folder(entry)
 }
 
-fn is_python_file(entry: &DirEntry) -> bool {
+fn is_file(entry: &DirEntry) -> bool {
     entry.file_type().is_some_and(|kind| kind.is_file())
-        && entry.path().extension().is_some_and(|ext| ext == "py")
 }
 
 /// A `tests` or `test` folder below a folder given (the folder given itself is checked).
@@ -160,6 +167,7 @@ fn walk_problem(error: &ignore::Error, resolver: &Resolver) -> Option<Target> {
         .unwrap_or_else(|| PathBuf::from("."));
     Some(Target {
         settings: resolver.for_file(&path),
+        language: Language::Python,
         path,
         problem: Some(format!("cannot read: {io}")),
     })

@@ -27,11 +27,14 @@ pub enum OutputFormat {
 }
 
 /// A finding as a JSON object: file, rule code and name, message, evidence level, 1-based
-/// line/column range and byte offsets, and the fix (applicability and edits), or null.
+/// line/column range and byte offsets, and the fix (applicability and edits), or null. In a
+/// notebook, `cell` is the cell's number (among all cells, from 1) and lines, columns and
+/// offsets are the cell source's (as ruff's); in a Python file it is null.
 pub fn json_object(path: &str, finding: &Finding) -> Value {
     let position = |location: sparkfix_transform::Location| json!({ "line": location.line, "column": location.column });
     json!({
         "file": path,
+        "cell": finding.cell,
         "code": finding.code,
         "name": finding.name,
         "message": finding.message,
@@ -43,6 +46,7 @@ pub fn json_object(path: &str, finding: &Finding) -> Value {
         "fix": finding.fix.as_ref().map(|fix| json!({
             "applicability": fix.applicability,
             "edits": fix.edits.iter().map(|edit| json!({
+                "cell": edit.cell,
                 "location": position(edit.location),
                 "end_location": position(edit.end),
                 "range": { "start": edit.range.0, "end": edit.range.1 },
@@ -56,9 +60,14 @@ pub fn json_object(path: &str, finding: &Finding) -> Value {
 /// fingerprint stable across runs (the file, the rule and the message, FNV-1a), severity, and
 /// the lines it spans.
 pub fn gitlab_object(path: &str, finding: &Finding) -> Value {
-    let key = format!("{path}\0{}\0{}", finding.code, finding.message);
+    let key = format!(
+        "{path}\0{}{}\0{}",
+        cell_note(finding),
+        finding.code,
+        finding.message
+    );
     json!({
-        "description": format!("{} {}", finding.code, finding.message),
+        "description": format!("{}{} {}", cell_note(finding), finding.code, finding.message),
         "check_name": format!("{} ({})", finding.code, finding.name),
         "fingerprint": format!("{:016x}", fnv1a(key.as_bytes())),
         "severity": if finding.evidence == "guessed" { "minor" } else { "major" },
@@ -86,8 +95,17 @@ pub fn github_line(path: &str, finding: &Finding) -> String {
         finding.location.column,
         finding.end.line,
         finding.end.column,
-        escape_data(&finding.message)
+        escape_data(&format!("{}{}", cell_note(finding), finding.message))
     )
+}
+
+/// `cell N: ` before a notebook finding's message in the formats that have no cell field:
+/// their lines are the cell's.
+pub fn cell_note(finding: &Finding) -> String {
+    finding
+        .cell
+        .map(|cell| format!("cell {cell}: "))
+        .unwrap_or_default()
 }
 
 /// GitHub's escaping of a command's message (`%`, CR, LF).

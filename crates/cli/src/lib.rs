@@ -9,6 +9,9 @@ pub mod eventlogs;
 mod exclude;
 mod exit;
 mod formats;
+mod language;
+mod layout;
+mod notebook;
 mod output;
 mod paths;
 mod process;
@@ -107,7 +110,8 @@ pub fn main() -> ExitCode {
             if !errors.is_empty() {
                 return exit::of_config(&errors, &mut output);
             }
-            stdin::run(name, &settings, &context, &mut output)
+            let language = invocation.extensions.of_given(Path::new(name));
+            stdin::run(name, language, &settings, &context, &mut output)
         }
         Input::Paths(paths) => {
             let exclude = match Exclude::new(&invocation.exclude, &cwd) {
@@ -115,7 +119,8 @@ pub fn main() -> ExitCode {
                 Err(error) => return exit::of_fatal(&error),
             };
             let tests = TestFiles::new(&cwd);
-            let targets = discover::discover(paths, &exclude, &tests, &resolver);
+            let targets =
+                discover::discover(paths, &exclude, &tests, &invocation.extensions, &resolver);
             // A bad configuration stops the run before any file is read or touched.
             let errors = resolver.errors();
             if !errors.is_empty() {

@@ -1,5 +1,6 @@
 //! One source through the engine: the cheap Spark test, UTF-8 decoding, `check` or `fix`, the
-//! diff, and (for files) the atomic write.
+//! diff, and (for files) the atomic write. A notebook goes through `notebook::analyze`, which
+//! comes back here with its cells joined and a [`Layout`] that tells the results in cells.
 
 use std::path::Path;
 
@@ -10,8 +11,9 @@ use sparkfix_transform::{
 
 use crate::args::Mode;
 use crate::color::Palette;
-use crate::diff;
 use crate::formats::OutputFormat;
+use crate::language::Language;
+use crate::layout::{Layout, PlainText};
 use crate::report::{FileError, Finding};
 use crate::write::write_atomically;
 
@@ -64,25 +66,27 @@ impl Analysis {
 
     /// A source that does not compile: `path:line:col: cannot parse: reason`, then the line
     /// with a caret.
-    fn unparsable(error: ParseError, source: &str) -> Self {
+    fn unparsable(error: ParseError, source: &str, layout: &dyn Layout) -> Self {
         Analysis {
-            error: Some(FileError {
-                location: Some(error.location),
-                reason: format!("cannot parse: {}", error.reason),
-                line_text: crate::report::line_of(source, error.location.line),
-            }),
+            error: Some(layout.parse_error(error, source)),
             ..Analysis::default()
         }
     }
 }
 
 /// Reads, analyses and (with `--write`) rewrites one file; `name` is its displayed path.
-pub fn process_file(path: &Path, name: &str, settings: &Settings, context: &Context) -> Analysis {
+pub fn process_file(
+    path: &Path,
+    name: &str,
+    language: Language,
+    settings: &Settings,
+    context: &Context,
+) -> Analysis {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) => return Analysis::failed(format!("cannot read: {error}")),
     };
-    let mut analysis = analyze(&bytes, name, settings, context);
+    let mut analysis = analyze(&bytes, name, language, settings, context);
     drop(bytes);
     let original_findings = std::mem::take(&mut analysis.original_findings);
     if let Some(fixed) = analysis.fixed.take()
@@ -97,10 +101,17 @@ pub fn process_file(path: &Path, name: &str, settings: &Settings, context: &Cont
     analysis
 }
 
-/// Runs the engine on one source; `name` is its displayed path (for diff headers).
+/// Runs the engine on one source in `language`; `name` is its displayed path (for diff
+/// headers).
 ///
 /// A source with no Spark marker is left alone without being decoded.
-pub fn analyze(bytes: &[u8], name: &str, settings: &Settings, context: &Context) -> Analysis {
+pub fn analyze(
+    bytes: &[u8],
+    name: &str,
+    language: Language,
+    settings: &Settings,
+    context: &Context,
+) -> Analysis {
     if !may_contain_spark(bytes) {
         return Analysis::default();
     }
@@ -113,27 +124,41 @@ pub fn analyze(bytes: &[u8], name: &str, settings: &Settings, context: &Context)
             ));
         }
     };
+    match language {
+        Language::Python => analyze_text(source, name, settings, context, &PlainText),
+        Language::Notebook => crate::notebook::analyze(source, name, settings, context),
+    }
+}
+
+/// Runs the engine on `source`, the text of a file laid out as `layout` says.
+pub fn analyze_text(
+    source: &str,
+    name: &str,
+    settings: &Settings,
+    context: &Context,
+    layout: &dyn Layout,
+) -> Analysis {
     match context.mode {
         Mode::Check => match check(source, settings) {
             Ok(diagnostics) => {
-                let mut findings = Finding::from_all(&diagnostics, source, settings);
+                let mut findings = layout.findings(&diagnostics, source, settings);
                 if context.show_fixes {
-                    add_fix_previews(&mut findings, &diagnostics, source, name);
+                    add_fix_previews(&mut findings, &diagnostics, source, name, layout);
                 }
                 Analysis {
                     findings,
                     ..Analysis::default()
                 }
             }
-            Err(error) => Analysis::unparsable(error, source),
+            Err(error) => Analysis::unparsable(error, source, layout),
         },
         Mode::Diff | Mode::Write => match fix(source, settings) {
-            Ok(outcome) => from_outcome(source, outcome, name, settings, context),
-            Err(error) => Analysis::unparsable(error, source),
+            Ok(outcome) => from_outcome(source, outcome, name, settings, context, layout),
+            Err(error) => Analysis::unparsable(error, source, layout),
         },
         Mode::AddNoqa => match add_noqa(source, settings) {
-            Ok(outcome) => with_noqa(source, outcome, settings),
-            Err(error) => Analysis::unparsable(error, source),
+            Ok(outcome) => with_noqa(source, outcome, settings, layout),
+            Err(error) => Analysis::unparsable(error, source, layout),
         },
     }
 }
@@ -141,7 +166,12 @@ pub fn analyze(bytes: &[u8], name: &str, settings: &Settings, context: &Context)
 /// The comments `--add-noqa` added, and the findings still shown (those on lines that cannot
 /// take a comment). A result that would not parse, or that still shows a finding it commented,
 /// is an error and the file is left alone.
-fn with_noqa(source: &str, outcome: NoqaOutcome, settings: &Settings) -> Analysis {
+fn with_noqa(
+    source: &str,
+    outcome: NoqaOutcome,
+    settings: &Settings,
+    layout: &dyn Layout,
+) -> Analysis {
     let changed = outcome.text != source;
     let remaining = match check(&outcome.text, settings) {
         Ok(remaining) if remaining.len() == outcome.unplaced => remaining,
@@ -151,11 +181,19 @@ fn with_noqa(source: &str, outcome: NoqaOutcome, settings: &Settings) -> Analysi
             );
         }
     };
+    let fixed = if changed {
+        match layout.contents(&outcome.text) {
+            Ok(contents) => Some(contents),
+            Err(reason) => return Analysis::failed(reason),
+        }
+    } else {
+        None
+    };
     Analysis {
         changed,
         applied: outcome.added,
-        findings: Finding::from_all(&remaining, &outcome.text, settings),
-        fixed: changed.then_some(outcome.text),
+        findings: layout.findings(&remaining, &outcome.text, settings),
+        fixed,
         ..Analysis::default()
     }
 }
@@ -166,20 +204,30 @@ fn from_outcome(
     name: &str,
     settings: &Settings,
     context: &Context,
+    layout: &dyn Layout,
 ) -> Analysis {
     let write = context.mode == Mode::Write;
-    if let Some(failure) = outcome.failure {
-        let findings = if write {
-            Finding::from_all(&outcome.diagnostics, source, settings)
-        } else {
-            Vec::new()
-        };
-        return Analysis {
-            findings,
-            error: Some(FileError::new(failure.to_string())),
-            ..Analysis::default()
-        };
-    }
+    // A fixed text that cannot be laid back into the file (a notebook's cells) is a failure.
+    let contents = match outcome.failure {
+        Some(failure) => Err(failure.to_string()),
+        None if outcome.fixed == source => Ok(None),
+        None => layout.contents(&outcome.fixed).map(Some),
+    };
+    let contents = match contents {
+        Ok(contents) => contents,
+        Err(failure) => {
+            let findings = if write {
+                layout.findings(&outcome.diagnostics, source, settings)
+            } else {
+                Vec::new()
+            };
+            return Analysis {
+                findings,
+                error: Some(FileError::new(failure)),
+                ..Analysis::default()
+            };
+        }
+    };
     let changed = outcome.fixed != source;
     let mut analysis = Analysis {
         changed,
@@ -192,13 +240,13 @@ fn from_outcome(
         ..Analysis::default()
     };
     if write {
-        analysis.findings = Finding::from_all(&outcome.remaining, &outcome.fixed, settings);
+        analysis.findings = layout.findings(&outcome.remaining, &outcome.fixed, settings);
         if changed {
-            analysis.original_findings = Finding::from_all(&outcome.diagnostics, source, settings);
-            analysis.fixed = Some(outcome.fixed);
+            analysis.original_findings = layout.findings(&outcome.diagnostics, source, settings);
+            analysis.fixed = contents;
         }
     } else if changed {
-        analysis.diff = Some(diff::render(source, &outcome.fixed, name, &context.palette));
+        analysis.diff = Some(layout.diff(source, &outcome.fixed, name, &context.palette));
     }
     analysis
 }
@@ -209,15 +257,14 @@ fn add_fix_previews(
     diagnostics: &[Diagnostic],
     source: &str,
     name: &str,
+    layout: &dyn Layout,
 ) {
     for (finding, diagnostic) in findings.iter_mut().zip(diagnostics) {
         let Some(fix) = &diagnostic.fix else {
             continue;
         };
         let (fixed, _) = apply_fixes(source, &[(diagnostic.code, fix)]);
-        let diff = diff::render(source, &fixed, name, &Palette::PLAIN);
-        // Without the `---`/`+++` header: the finding line above names the file.
-        let hunks: String = diff.split_inclusive('\n').skip(2).collect();
+        let hunks = layout.preview(source, &fixed, name);
         if !hunks.is_empty() {
             finding.fix_preview = Some(hunks);
         }
@@ -244,6 +291,7 @@ mod tests {
         let analysis = analyze(
             b"x = '\xff'\n",
             "a.py",
+            Language::Python,
             &Settings::default(),
             &context(Mode::Write),
         );
@@ -255,6 +303,7 @@ mod tests {
         let analysis = analyze(
             b"spark = 1\n\xff\n",
             "a.py",
+            Language::Python,
             &Settings::default(),
             &context(Mode::Check),
         );
@@ -270,7 +319,13 @@ mod tests {
     fn reports_where_and_why_a_source_does_not_compile() {
         let source = b"spark = 1\nif spark:\n    x = 1\n  y = 2\n";
         for mode in [Mode::Check, Mode::Diff, Mode::Write] {
-            let analysis = analyze(source, "a.py", &Settings::default(), &context(mode));
+            let analysis = analyze(
+                source,
+                "a.py",
+                Language::Python,
+                &Settings::default(),
+                &context(mode),
+            );
             let error = analysis.error.expect("a syntax error");
             assert_eq!(
                 error.location,

@@ -61,7 +61,12 @@ fn spelled_in(paths: &[PathBuf], output: &mut Output) -> (Option<Vec<Spelled>>, 
     let resolver = std::sync::Arc::new(Resolver::without_configuration(&root));
     let mut spelled = Vec::new();
     let mut failed = false;
-    for target in discover::discover(paths, &exclude, &tests, &resolver) {
+    // Notebooks are not read here (yet): only Python files.
+    let python = crate::language::Extensions::default();
+    for target in discover::discover(paths, &exclude, &tests, &python, &resolver)
+        .into_iter()
+        .filter(|target| target.language == crate::language::Language::Python)
+    {
         let file = paths::display(&target.path, cwd.as_deref());
         let relations = match &target.problem {
             Some(problem) => Err(problem.to_string()),

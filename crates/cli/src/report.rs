@@ -13,6 +13,9 @@ use crate::tally::Tally;
 /// was found in, so a finished file keeps only what the output needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
+    /// In a notebook, the 1-based number of the cell (among all cells) the finding is in; its
+    /// lines, columns and byte offsets are then the cell's.
+    pub cell: Option<usize>,
     pub location: Location,
     /// Where the finding's range ends (1-based line, character column).
     pub end: Location,
@@ -44,6 +47,9 @@ pub struct FixView {
 /// One edit: the range it replaces (bytes, and line/column) and the new text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EditView {
+    /// In a notebook, the cell the edit is in (an import may go to another cell than its
+    /// finding's).
+    pub cell: Option<usize>,
     pub range: (usize, usize),
     pub location: Location,
     pub end: Location,
@@ -64,6 +70,7 @@ impl Finding {
         };
         let fixable = settings.is_fixable(diagnostic);
         Finding {
+            cell: None,
             location: diagnostic.location,
             end: location_of(diagnostic.range.end),
             range: (diagnostic.range.start, diagnostic.range.end),
@@ -83,6 +90,7 @@ impl Finding {
                     .edits()
                     .iter()
                     .map(|edit| EditView {
+                        cell: None,
                         range: (edit.range.start, edit.range.end),
                         location: location_of(edit.range.start),
                         end: location_of(edit.range.end),
@@ -116,9 +124,10 @@ pub fn push_finding(out: &mut String, path: &str, finding: &Finding, palette: &P
         ..
     } = *palette;
     let Location { line, column } = finding.location;
+    let cell = cell_prefix(finding.cell);
     let _ = write!(
         out,
-        "{bold}{path}{reset}:{line}:{column}: {bold}{red}{}{reset} {}",
+        "{bold}{path}{reset}:{cell}{line}:{column}: {bold}{red}{}{reset} {}",
         finding.code, finding.message
     );
     if finding.fixable {
@@ -173,6 +182,8 @@ pub fn applied_fixes(files: &[(String, Vec<&'static str>)]) -> String {
 pub struct FileError {
     /// Where in the source, for an error of its text (a syntax error).
     pub location: Option<Location>,
+    /// In a notebook, the cell `location` is in.
+    pub cell: Option<usize>,
     pub reason: String,
     /// The text of the line at `location`, shown under the message with a caret.
     pub line_text: Option<String>,
@@ -183,6 +194,7 @@ impl FileError {
     pub fn new(reason: impl Into<String>) -> Self {
         FileError {
             location: None,
+            cell: None,
             reason: reason.into(),
             line_text: None,
         }
@@ -194,7 +206,8 @@ impl FileError {
 pub fn push_error(out: &mut String, path: &str, error: &FileError) {
     match error.location {
         Some(Location { line, column }) => {
-            let _ = writeln!(out, "{path}:{line}:{column}: {}", error.reason);
+            let cell = cell_prefix(error.cell);
+            let _ = writeln!(out, "{path}:{cell}{line}:{column}: {}", error.reason);
             if let Some(text) = &error.line_text {
                 push_caret(out, line, column, text);
             }
@@ -203,6 +216,11 @@ pub fn push_error(out: &mut String, path: &str, error: &FileError) {
             let _ = writeln!(out, "{path}: {}", error.reason);
         }
     }
+}
+
+/// `cell N:` before a line and column in a notebook, nothing in a Python file.
+pub fn cell_prefix(cell: Option<usize>) -> String {
+    cell.map(|cell| format!("cell {cell}:")).unwrap_or_default()
 }
 
 /// The line `number` (its `text`) with a caret under the 1-based character `column`, in the
@@ -428,6 +446,7 @@ mod tests {
     #[test]
     fn finding_lines() {
         let finding = Finding {
+            cell: None,
             location: Location { line: 3, column: 1 },
             end: Location { line: 3, column: 3 },
             range: (20, 22),
@@ -451,6 +470,7 @@ mod tests {
         push_error(&mut out, "a.py", &FileError::new("cannot read: denied"));
         let syntax = FileError {
             location: Some(Location { line: 4, column: 9 }),
+            cell: None,
             reason: "cannot parse: unexpected indent".to_owned(),
             line_text: None,
         };

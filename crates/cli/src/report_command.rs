@@ -100,7 +100,12 @@ fn job_files(
     let resolver = std::sync::Arc::new(Resolver::without_configuration(&root));
     let mut files = Vec::new();
     let mut failed = false;
-    for target in discover::discover(&invocation.paths, &exclude, &tests, &resolver) {
+    // Notebooks are not reported (yet): only Python files.
+    let python = crate::language::Extensions::default();
+    for target in discover::discover(&invocation.paths, &exclude, &tests, &python, &resolver)
+        .into_iter()
+        .filter(|target| target.language == crate::language::Language::Python)
+    {
         let name = paths::display(&target.path, cwd.as_deref());
         let text = match &target.problem {
             Some(problem) => Err(problem.to_string()),

@@ -34,7 +34,13 @@ pub fn run(
                 let name = paths::display(&target.path, cwd.as_deref());
                 let analysis = match &target.problem {
                     Some(problem) => Analysis::failed(problem.clone()),
-                    None => process_file(&target.path, &name, &target.settings.settings, context),
+                    None => process_file(
+                        &target.path,
+                        &name,
+                        target.language,
+                        &target.settings.settings,
+                        context,
+                    ),
                 };
                 progress.inc();
                 (name, analysis, target.settings.strict)

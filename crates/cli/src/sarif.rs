@@ -2,7 +2,9 @@
 //! most CI dashboards read), printed at the end. Every rule is described under
 //! `runs[0].tool.driver.rules` from its YAML; each finding is a `result` pointing at its rule by
 //! `ruleId` and `ruleIndex`, with its region and, when it has one, its fix as SARIF `fixes`.
-//! Columns are counted in Unicode code points, as sparkfix counts them (`columnKind`).
+//! Columns are counted in Unicode code points, as sparkfix counts them (`columnKind`). A
+//! notebook's finding has its cell's lines, its cell in `properties.cell` and the message, and
+//! no `fixes` (its edits are offsets of the cell's source, not of the file).
 
 use serde_json::{Value, json};
 use sparkfix_transform::{Location, all_metadata};
@@ -21,7 +23,7 @@ pub fn result(path: &str, finding: &Finding) -> Value {
     let mut result = json!({
         "ruleId": finding.code,
         "level": if finding.is_guessed() { "note" } else { "warning" },
-        "message": { "text": finding.message },
+        "message": { "text": format!("{}{}", crate::formats::cell_note(finding), finding.message) },
         "locations": [{
             "physicalLocation": {
                 "artifactLocation": { "uri": uri },
@@ -36,7 +38,11 @@ pub fn result(path: &str, finding: &Finding) -> Value {
     if let Some(index) = index {
         result["ruleIndex"] = json!(index);
     }
-    if let Some(fix) = &finding.fix {
+    if let Some(cell) = finding.cell {
+        result["properties"]["cell"] = json!(cell);
+    }
+    // A notebook's edits are offsets of a cell's source, not of the file: no SARIF fix.
+    if let Some(fix) = finding.fix.as_ref().filter(|_| finding.cell.is_none()) {
         let replacements: Vec<Value> = fix
             .edits
             .iter()

@@ -6,14 +6,21 @@ use std::io::Read;
 use crate::config::FileSettings;
 
 use crate::color::Palette;
+use crate::language::Language;
 use crate::output::Output;
 use crate::process::{Analysis, Context, analyze};
 use crate::report;
 use crate::run;
 use crate::tally::Tally;
 
-/// Reads stdin and processes it as the file `name`, with `settings`.
-pub fn run(name: &str, settings: &FileSettings, context: &Context, output: &mut Output) -> Tally {
+/// Reads stdin and processes it as the file `name` (in `language`), with `settings`.
+pub fn run(
+    name: &str,
+    language: Language,
+    settings: &FileSettings,
+    context: &Context,
+    output: &mut Output,
+) -> Tally {
     let strict = settings.strict;
     let settings = &settings.settings;
     let mut bytes = Vec::new();
@@ -23,7 +30,7 @@ pub fn run(name: &str, settings: &FileSettings, context: &Context, output: &mut 
         run::print(name, &analysis, strict, context, output, &mut tally);
         return tally;
     }
-    let mut analysis = analyze(&bytes, name, settings, context);
+    let mut analysis = analyze(&bytes, name, language, settings, context);
     if !context.mode.writes() {
         let mut tally = Tally::default();
         run::print(name, &analysis, strict, context, output, &mut tally);

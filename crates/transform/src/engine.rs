@@ -270,6 +270,11 @@ fn run_rules(file: &SourceFile, settings: &Settings, rules: &[&dyn Rule]) -> Vec
         lineage: &lineage,
         folds: &folds,
         settings,
+        cells: if settings.notebook {
+            crate::cells::Cells::of(file.text())
+        } else {
+            crate::cells::Cells::default()
+        },
     };
     let suppressions = Suppressions::of(file);
     let unused = &crate::rules::unused_suppression::UnusedSuppression;

@@ -4,6 +4,7 @@
 //! touches the file system.
 
 mod add_noqa;
+pub mod cells;
 mod diagnostic;
 mod edit;
 mod edits;

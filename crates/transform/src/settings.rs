@@ -100,6 +100,9 @@ pub struct Settings {
     /// Rules whose fixes are promoted to safe or demoted to unsafe (`extend-safe-fixes`,
     /// `extend-unsafe-fixes`).
     pub fix_safety: FixSafety,
+    /// The text is a notebook's cells joined (see [`crate::cells`]): messages name lines in
+    /// cells.
+    pub notebook: bool,
 }
 
 impl Settings {

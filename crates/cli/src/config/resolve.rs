@@ -216,6 +216,7 @@ impl FileSettings {
                 rules: RuleSelection { layers },
                 parameters,
                 fix_safety,
+                notebook: false,
             },
             strict,
             include_tests,

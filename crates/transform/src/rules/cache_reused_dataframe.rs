@@ -227,7 +227,7 @@ impl CacheReusedDataframe {
         measured: Option<RescanCost>,
     ) -> Diagnostic {
         let model = ctx.model;
-        let mut lines: Vec<(usize, bool)> = counted
+        let mut lines: Vec<(crate::cells::LineRef, bool)> = counted
             .iter()
             .map(|a| {
                 let action = model.action(*a);
@@ -497,7 +497,7 @@ struct FrozenWrite<'t> {
     /// The DataFrame expression the write writes.
     frame: SyntaxNode<'t>,
     /// The 1-based line of the write's terminal call.
-    line: usize,
+    line: crate::cells::LineRef,
     /// The shuffle partitions the file runs with.
     partitions: String,
     /// With a measured write too small for the frozen partitions: the coalesce that keeps its

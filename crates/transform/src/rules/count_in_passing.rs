@@ -58,7 +58,7 @@ impl Rule for CountInPassing {
                     frames.push(name);
                 }
             }
-            let mut lines: Vec<usize> = group
+            let mut lines: Vec<crate::cells::LineRef> = group
                 .iter()
                 .filter_map(|fold| model.action(fold.count).logged_in.as_ref())
                 .flat_map(|logged| &logged.calls)

@@ -55,6 +55,8 @@ pub struct RuleContext<'a, 't> {
     /// for the two rules that read them.
     pub folds: &'a [Fold],
     pub settings: &'a Settings,
+    /// A notebook's cells, to name lines in them (empty for a Python file).
+    pub cells: crate::cells::Cells,
 }
 
 impl RuleContext<'_, '_> {
@@ -135,9 +137,10 @@ impl RuleContext<'_, '_> {
             .unwrap_or(default)
     }
 
-    /// The 1-based line of a byte offset.
-    pub fn line(&self, offset: usize) -> usize {
-        self.file.lines().line_of(offset) + 1
+    /// The line of a byte offset, as a message names it (`12`, or `2 in cell 5` in a
+    /// notebook).
+    pub fn line(&self, offset: usize) -> crate::cells::LineRef {
+        self.cells.line_ref(self.file.lines().line_of(offset))
     }
 }
 
