@@ -1162,3 +1162,28 @@ fn a_progress_bar_only_for_long_runs_watched_on_a_terminal() {
         "Found 250 findings (250 fixable with --write).\n"
     );
 }
+
+/// cheap-emptiness-test and cache-reused-dataframe cooperate: a count that becomes `head(1)`
+/// reads one split, so it is no second full pass to cache the frame for; without the emptiness
+/// rule the cache is still proposed.
+#[test]
+fn an_emptiness_test_made_cheap_calls_for_no_cache() {
+    let job = "from pyspark.sql import SparkSession\n\
+               spark = SparkSession.builder.getOrCreate()\n\
+               df = spark.read.json(\"s3://bucket/events/\")\n\
+               if df.count() == 0:\n    raise SystemExit(\"no events\")\n\
+               df.write.parquet(\"s3://bucket/out/\")\n";
+    let dir = folder_with(&[("job.py", job)]);
+    let all = sparkfix(dir.path(), &["--diff", "job.py"]);
+    assert!(
+        all.stdout.contains("+if len(df.head(1)) == 0:") && !all.stdout.contains(".cache()"),
+        "{}",
+        all.stdout
+    );
+    let cache_only = sparkfix(dir.path(), &["--diff", "--select", "SPK001", "job.py"]);
+    assert!(
+        cache_only.stdout.contains(".cache()"),
+        "{}",
+        cache_only.stdout
+    );
+}

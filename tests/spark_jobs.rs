@@ -298,3 +298,58 @@ fn output_files_fix_writes_one_file_per_date() {
         "rebalanced map-only write: fewer files ({after:?})"
     );
 }
+
+/// SPK009 on tests that only ask whether a DataFrame has rows: the same answers, and fewer tasks
+/// where the map-only frame has rows (a count or collect reads all 16 input splits, `head(1)` the
+/// first one; `limit(1).count()` runs a task per split and a shuffle); an empty frame is read in
+/// full either way, never more. After the aggregation the test becomes `isEmpty()`.
+#[test]
+fn emptiness_fix_keeps_answers_and_reads_less() {
+    let (fixed, original, after) = run_original_and_fixed("emptiness_checks.py", "SPK009");
+    for test in [
+        "has_errors = len(errors.head(1)) > 0",
+        "none_missing = len(missing.head(1)) == 0",
+        "no_events = len(events.head(1)) == 0",
+        "has_rows = len(events.head(1)) > 0",
+        "rdd_empty = len(errors.head(1)) == 0",
+        "has_kinds = not kinds.isEmpty()",
+    ] {
+        assert!(fixed.contains(test), "{test} in the fix:\n{fixed}");
+    }
+    let (original, after) = (figures(&original), figures(&after));
+    eprintln!("emptiness_checks.py: original {original:?}, fixed {after:?}");
+    for answer in [
+        "has_errors",
+        "none_missing",
+        "no_events",
+        "has_rows",
+        "rdd_empty",
+        "has_kinds",
+    ] {
+        assert_eq!(
+            figure(&original, answer),
+            figure(&after, answer),
+            "{answer}: the same answer"
+        );
+    }
+    assert_eq!(
+        figure(&original, "errors_tasks"),
+        17,
+        "a count: 16 splits and a merge"
+    );
+    assert_eq!(
+        figure(&after, "errors_tasks"),
+        1,
+        "head(1): the first split has a row"
+    );
+    assert_eq!(
+        figure(&original, "limited_tasks"),
+        17,
+        "limit(1).count(): 16 splits and a merge"
+    );
+    assert_eq!(figure(&after, "limited_tasks"), 1);
+    assert_eq!(figure(&original, "collected_tasks"), 16);
+    assert_eq!(figure(&after, "collected_tasks"), 1);
+    assert!(figure(&after, "missing_tasks") <= figure(&original, "missing_tasks"));
+    assert!(figure(&after, "rdd_tasks") <= figure(&original, "rdd_tasks"));
+}

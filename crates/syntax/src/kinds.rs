@@ -122,3 +122,9 @@ pub const KEYWORD_SEPARATOR: &str = "keyword_separator";
 pub const NAMED_EXPRESSION: &str = "named_expression";
 pub const PATTERN_LIST: &str = "pattern_list";
 pub const LIST_PATTERN: &str = "list_pattern";
+
+pub const COMPARISON_OPERATOR: &str = "comparison_operator";
+pub const NOT_OPERATOR: &str = "not_operator";
+pub const BOOLEAN_OPERATOR: &str = "boolean_operator";
+pub const CONDITIONAL_EXPRESSION: &str = "conditional_expression";
+pub const ASSERT_STATEMENT: &str = "assert_statement";

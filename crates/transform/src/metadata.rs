@@ -42,6 +42,10 @@ pub const RULE_FILES: &[(&str, &str)] = &[
         include_str!("../../../rules/bypass-partial-aggregation.yaml"),
     ),
     (
+        "cheap-emptiness-test",
+        include_str!("../../../rules/cheap-emptiness-test.yaml"),
+    ),
+    (
         "unused-suppression",
         include_str!("../../../rules/unused-suppression.yaml"),
     ),

@@ -2,6 +2,7 @@
 //! text; constructors (`cast`) return `None` when the node is of another kind.
 
 mod chain;
+mod emptiness;
 mod expr;
 mod function;
 mod import;
@@ -18,6 +19,7 @@ use crate::kinds;
 use crate::walk::Preorder;
 
 pub use chain::{Chain, Link};
+pub use emptiness::EmptinessTest;
 pub use expr::{Argument, Arguments, Attribute, Call};
 pub use function::{ClassDef, FunctionDef, Parameter};
 pub use import::{Import, ImportFrom, ImportedName, ModuleImport, NameUse};

@@ -5,6 +5,7 @@
 
 mod builder;
 mod cost;
+mod emptiness;
 mod folding;
 mod format;
 mod layout;
@@ -18,6 +19,7 @@ use sparkfix_syntax::views::{Call, FunctionDef};
 use sparkfix_syntax::{SourceFile, SyntaxNode};
 
 pub use cost::{Costly, CostlyKind, Pass, Recompute};
+pub use emptiness::{CountedName, Emptiness, EmptinessForm};
 pub use folding::Fold;
 pub use format::DataFormat;
 pub use layout::{Layout, Shape};
@@ -165,6 +167,14 @@ pub struct Action<'t> {
     /// For a `count()`: the log statements its value reaches, when it reaches nothing else
     /// (`logged_value.rs`). `None` for other actions and for counts used otherwise.
     pub logged_in: Option<LoggedValue<'t>>,
+    /// It runs on an RDD (`df.rdd.isEmpty()`), not on a DataFrame.
+    pub on_rdd: bool,
+    /// What recomputing its receiver costs.
+    pub recompute: Recompute,
+    /// Where its value is only tested for emptiness (`emptiness.rs`).
+    pub emptiness: Option<Emptiness<'t>>,
+    /// For a `count()` bound to a name: the emptiness tests (and other uses) of that name.
+    pub counted_into: Option<CountedName<'t>>,
 }
 
 impl Action<'_> {

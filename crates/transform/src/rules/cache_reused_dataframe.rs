@@ -7,6 +7,7 @@ use sparkfix_syntax::SyntaxNode;
 use sparkfix_syntax::views::Block;
 
 use super::adaptive::{Adaptive, shuffle_partitions};
+use super::cheap_emptiness_test::becomes_limited;
 use super::control_output_files::{ControlOutputFiles, Measured};
 use super::count_in_passing::{CountInPassing, OBSERVATION};
 use super::{Rule, RuleContext};
@@ -58,6 +59,8 @@ impl Rule for CacheReusedDataframe {
                 .iter()
                 .copied()
                 .filter(|a| model.action(*a).passes_over(frame) > 0 && !folded.contains(a))
+                // A count that cheap-emptiness-test turns into `head(1)` reads one split.
+                .filter(|a| !becomes_limited(ctx, model.action(*a)))
                 .collect();
             let passes: u32 = counted
                 .iter()

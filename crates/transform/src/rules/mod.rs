@@ -5,6 +5,7 @@ mod adaptive;
 mod broadcast_small_table;
 mod bypass_partial_aggregation;
 mod cache_reused_dataframe;
+mod cheap_emptiness_test;
 mod control_output_files;
 mod count_in_passing;
 mod executor_memory;
@@ -43,6 +44,7 @@ pub static RULES: &[&dyn Rule] = &[
     &shuffle_partitions::ShufflePartitions,
     &executor_memory::ExecutorMemory,
     &bypass_partial_aggregation::BypassPartialAggregation,
+    &cheap_emptiness_test::CheapEmptinessTest,
     &unused_suppression::UnusedSuppression,
 ];
 

@@ -70,6 +70,11 @@ pub(super) fn recompute_after(
         }
         (Ty::DynamicFrame, Ty::DynamicFrame | Ty::DataFrame) => receiver.recompute,
         (Ty::DataFrame, Ty::DataFrame) => frame_method(receiver, link, args),
+        // `df.rdd` recomputes the frame's lineage, and no action of it reads only metadata.
+        (Ty::DataFrame | Ty::Rdd, Ty::Rdd) => Recompute {
+            columnar_scan: false,
+            ..receiver.recompute
+        },
         _ => Recompute::default(),
     }
 }

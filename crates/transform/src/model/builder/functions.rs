@@ -233,7 +233,18 @@ impl<'t> Builder<'t> {
             }
             let runs = summary.param_actions.get(*position).copied().unwrap_or(0);
             if runs > 0 {
-                self.record_action(name, call.syntax(), value.frames.clone(), runs, Pass::Full);
+                let receiver = super::records::Receiver {
+                    on_rdd: false,
+                    recompute: value.recompute,
+                };
+                self.record_action(
+                    name,
+                    call.syntax(),
+                    value.frames.clone(),
+                    runs,
+                    Pass::Full,
+                    receiver,
+                );
             }
             if summary
                 .param_escapes

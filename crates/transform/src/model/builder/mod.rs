@@ -541,7 +541,11 @@ impl<'t> Builder<'t> {
                 if let (Some(writer), Some(terminal)) = (value.writer.take(), link.call) {
                     self.record_write(*writer, terminal, &args);
                 }
-                self.record_action(link.name, link.node, receiver_frames, 1, pass);
+                let receiver = records::Receiver {
+                    on_rdd: value.ty == Ty::Rdd,
+                    recompute: value.recompute,
+                };
+                self.record_action(link.name, link.node, receiver_frames, 1, pass, receiver);
                 value = Value::default();
             }
             Step::Cache => {
@@ -687,7 +691,11 @@ impl<'t> Builder<'t> {
             _ if spark_api::is_action_function(name) => {
                 for arg in args.iter().filter(|a| a.ty == Ty::DataFrame) {
                     let pass = pass_of(name, arg.recompute);
-                    self.record_action(name, call.syntax(), arg.frames.clone(), 1, pass);
+                    let receiver = records::Receiver {
+                        on_rdd: false,
+                        recompute: arg.recompute,
+                    };
+                    self.record_action(name, call.syntax(), arg.frames.clone(), 1, pass, receiver);
                 }
                 Value::default()
             }

@@ -7,11 +7,22 @@ use sparkfix_syntax::views::{Argument, Attribute, Call, Chain, Link};
 use super::Builder;
 use super::value::{Value, WriterChain, argument, resolved_string, text_argument};
 use crate::model::cost::Pass;
+use crate::model::cost::Recompute;
+use crate::model::emptiness::{counted_name, emptiness_of};
 use crate::model::logged_value::log_lines;
 use crate::model::size::Source;
 use crate::model::spark_api::Ty;
 use crate::model::write::WriteFormat;
 use crate::model::{Action, ConfSetting, FrameId, Join, JoinSide, SessionBuild, SideEffect, Write};
+
+/// What an action runs on, as [`Builder::record_action`] records it.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Receiver {
+    /// An RDD (`df.rdd.isEmpty()`), not a DataFrame.
+    pub(super) on_rdd: bool,
+    /// What recomputing the receiver costs.
+    pub(super) recompute: Recompute,
+}
 
 impl<'t> Builder<'t> {
     pub(super) fn record_join(&mut self, left: &Value<'t>, link: &Link<'t>, args: &[Value<'t>]) {
@@ -216,11 +227,16 @@ impl<'t> Builder<'t> {
         frames: Vec<FrameId>,
         count: u32,
         pass: Pass,
+        receiver: Receiver,
     ) {
         if frames.is_empty() {
             return;
         }
         let logged_in = (method == "count").then(|| log_lines(node)).flatten();
+        let emptiness = emptiness_of(method, node, receiver.on_rdd);
+        let counted_into = (method == "count" && emptiness.is_none())
+            .then(|| counted_name(node))
+            .flatten();
         self.actions.push(Action {
             method,
             node,
@@ -230,6 +246,10 @@ impl<'t> Builder<'t> {
             pass,
             loop_depth: self.loop_depth,
             logged_in,
+            on_rdd: receiver.on_rdd,
+            recompute: receiver.recompute,
+            emptiness,
+            counted_into,
         });
     }
 
