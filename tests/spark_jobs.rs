@@ -353,3 +353,39 @@ fn emptiness_fix_keeps_answers_and_reads_less() {
     assert!(figure(&after, "missing_tasks") <= figure(&original, "missing_tasks"));
     assert!(figure(&after, "rdd_tasks") <= figure(&original, "rdd_tasks"));
 }
+
+/// SPK010 on loops that add, cast, flag and rename columns one at a time, and on a chain of five
+/// `withColumn` calls: the one-call version gives the same rows with one projection per loop or
+/// chain instead of one per column.
+#[test]
+fn column_loop_fix_keeps_rows_with_fewer_projections() {
+    let (fixed, original, after) = run_original_and_fixed("column_loops.py", "SPK010");
+    assert_eq!(
+        fixed.matches(".withColumns(").count(),
+        4,
+        "the fix:\n{fixed}"
+    );
+    assert_eq!(
+        fixed.matches(".withColumnsRenamed(").count(),
+        1,
+        "the fix:\n{fixed}"
+    );
+    assert!(
+        !fixed
+            .lines()
+            .any(|line| line.trim_start().starts_with("for ")),
+        "no loop left:\n{fixed}"
+    );
+    let split = |line: &str| -> (u64, String) {
+        let (projects, rows) = line
+            .strip_prefix("projects=")
+            .and_then(|rest| rest.split_once(" rows="))
+            .unwrap_or_else(|| panic!("not a result line: {line}"));
+        (projects.parse().unwrap(), rows.to_owned())
+    };
+    let ((before, rows_before), (after, rows_after)) = (split(&original), split(&after));
+    eprintln!("column_loops.py: projections {before} -> {after}");
+    assert_eq!(rows_before, rows_after, "the same rows");
+    assert_eq!(before, 14, "one projection per column");
+    assert_eq!(after, 5, "one per loop or chain");
+}

@@ -46,6 +46,10 @@ pub const RULE_FILES: &[(&str, &str)] = &[
         include_str!("../../../rules/cheap-emptiness-test.yaml"),
     ),
     (
+        "with-columns-at-once",
+        include_str!("../../../rules/with-columns-at-once.yaml"),
+    ),
+    (
         "unused-suppression",
         include_str!("../../../rules/unused-suppression.yaml"),
     ),

@@ -102,11 +102,16 @@ impl<'t> SyntaxNode<'t> {
 
     /// The `len(..)` call this expression is the only argument of.
     pub fn len_of(&self) -> Option<SyntaxNode<'t>> {
+        let call = self.sole_argument_of()?;
+        (call.function_name() == Some("len")).then(|| call.syntax())
+    }
+
+    /// The call this expression is the only argument of (`f(x)`, `m.f((x))`).
+    pub fn sole_argument_of(&self) -> Option<super::Call<'t>> {
         let outer = self.outermost_parentheses();
         let list = outer.parent().filter(|p| p.is(kinds::ARGUMENT_LIST))?;
         let call = list.parent()?.as_call()?;
-        (call.function_name() == Some("len") && call.arguments().all().len() == 1)
-            .then(|| call.syntax())
+        (call.arguments().all().len() == 1).then_some(call)
     }
 
     /// The statement and the name when this expression is the whole value of a plain

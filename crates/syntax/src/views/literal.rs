@@ -5,6 +5,18 @@ use super::SyntaxNode;
 use crate::kinds;
 
 impl<'t> SyntaxNode<'t> {
+    /// The operands and the operator of a binary operation (`a + b`: `a`, `+`, `b`).
+    pub fn binary_parts(&self) -> Option<(SyntaxNode<'t>, &'t str, SyntaxNode<'t>)> {
+        if !self.is(kinds::BINARY_OPERATOR) {
+            return None;
+        }
+        Some((
+            self.field("left")?,
+            self.field("operator")?.text(),
+            self.field("right")?,
+        ))
+    }
+
     /// The `key: value` pairs of a dictionary display (`{"a": 1}`); empty for anything else.
     pub fn dictionary_pairs(&self) -> Vec<(SyntaxNode<'t>, SyntaxNode<'t>)> {
         if !self.is(kinds::DICTIONARY) {

@@ -4,6 +4,7 @@
 //! Built once per parse ([`SparkModel::build`]) and read by every rule.
 
 mod builder;
+mod column_loop;
 mod cost;
 mod emptiness;
 mod folding;
@@ -18,6 +19,7 @@ mod write;
 use sparkfix_syntax::views::{Call, FunctionDef};
 use sparkfix_syntax::{SourceFile, SyntaxNode};
 
+pub use column_loop::{ColumnChain, ColumnLoop, ColumnStep};
 pub use cost::{Costly, CostlyKind, Pass, Recompute};
 pub use emptiness::{CountedName, Emptiness, EmptinessForm};
 pub use folding::Fold;
@@ -280,6 +282,10 @@ pub struct SparkModel<'t> {
     pub sessions: Vec<SessionBuild<'t>>,
     /// Every read whose path or table the code spells, in source order.
     pub read_sites: Vec<ReadSite<'t>>,
+    /// Loops that add or rename one column per iteration (`column_loop.rs`).
+    pub column_loops: Vec<ColumnLoop<'t>>,
+    /// Runs of `withColumn` links in chains (`column_loop.rs`), in source order.
+    pub column_chains: Vec<ColumnChain<'t>>,
 }
 
 /// A read of a path or table the code spells: `spark.read.parquet("s3://b/x/")`, `spark.table(t)`.

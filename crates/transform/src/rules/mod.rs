@@ -14,6 +14,7 @@ mod partition_output_by_date;
 mod session_setting;
 mod shuffle_partitions;
 pub(crate) mod unused_suppression;
+mod with_columns_at_once;
 
 use sparkfix_syntax::SourceFile;
 
@@ -45,6 +46,7 @@ pub static RULES: &[&dyn Rule] = &[
     &executor_memory::ExecutorMemory,
     &bypass_partial_aggregation::BypassPartialAggregation,
     &cheap_emptiness_test::CheapEmptinessTest,
+    &with_columns_at_once::WithColumnsAtOnce,
     &unused_suppression::UnusedSuppression,
 ];
 

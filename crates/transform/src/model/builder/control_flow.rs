@@ -84,6 +84,9 @@ impl<'t> Builder<'t> {
     }
 
     pub(super) fn for_statement(&mut self, stmt: ForStmt<'t>) {
+        if let Some(found) = self.column_loop(&stmt) {
+            self.column_loops.push(found);
+        }
         if let Some(iterable) = stmt.iterable() {
             self.eval(iterable);
         }

@@ -1,6 +1,7 @@
 //! Builds a [`SparkModel`] in one pass over the statements of a file, in source order, with an
 //! evaluator for expressions that follows method chains link by link.
 
+mod column_loop;
 mod columns_flow;
 mod control_flow;
 mod cost_flow;
@@ -27,8 +28,8 @@ use super::layout::Layout;
 use super::size::{SizeFacts, Source};
 use super::spark_api::{self, Step, Ty};
 use super::{
-    Action, ConfSetting, Frame, FrameId, FrameOrigin, Join, ReadSite, Runs, ScopeId, SessionBuild,
-    SideEffect, SparkModel, Write,
+    Action, ColumnChain, ColumnLoop, ConfSetting, Frame, FrameId, FrameOrigin, Join, ReadSite,
+    Runs, ScopeId, SessionBuild, SideEffect, SparkModel, Write,
 };
 
 /// Expressions nested deeper than this are not followed (keeps the stack bounded on
@@ -45,6 +46,8 @@ pub(super) struct Builder<'t> {
     side_effects: Vec<SideEffect<'t>>,
     sessions: Vec<SessionBuild<'t>>,
     read_sites: Vec<ReadSite<'t>>,
+    column_loops: Vec<ColumnLoop<'t>>,
+    column_chains: Vec<ColumnChain<'t>>,
     scopes: Vec<Scope<'t>>,
     summaries: Vec<FunctionSummary>,
     scope: ScopeId,
@@ -71,6 +74,8 @@ impl<'t> Builder<'t> {
             side_effects: Vec::new(),
             sessions: Vec::new(),
             read_sites: Vec::new(),
+            column_loops: Vec::new(),
+            column_chains: Vec::new(),
             scopes: vec![Scope::default()],
             summaries: Vec::new(),
             scope: ScopeId(0),
@@ -101,6 +106,13 @@ impl<'t> Builder<'t> {
                 sites.sort_by_key(|site| site.node.start());
                 sites.dedup_by_key(|site| site.node.start());
                 sites
+            },
+            column_loops: self.column_loops,
+            column_chains: {
+                let mut chains = self.column_chains;
+                chains.sort_by_key(|chain| chain.last.start());
+                chains.dedup_by_key(|chain| chain.last.start());
+                chains
             },
         }
     }
@@ -365,13 +377,22 @@ impl<'t> Builder<'t> {
             };
         }
         let mut value = self.eval_base(chain.base);
+        // The current run of `withColumn` links on a DataFrame.
+        let mut run: Vec<&Link<'t>> = Vec::new();
         for link in &chain.links {
+            if value.ty == Ty::DataFrame && column_loop::is_with_column(link) {
+                run.push(link);
+            } else {
+                self.record_column_chain(&chain, &run);
+                run.clear();
+            }
             let args = match link.call {
                 Some(call) => self.eval_arguments(call),
                 None => Vec::new(),
             };
             value = self.apply_link(value, link, args);
         }
+        self.record_column_chain(&chain, &run);
         self.record_file_side_effect(&chain);
         value
     }
