@@ -361,7 +361,7 @@ fn show_settings_says_where_each_value_comes_from() {
     );
     assert!(run.stdout.ends_with(
         "# Rules that run (from select, extend-select and ignore): \
-         [\"SPK001\", \"SPK003\", \"SPK004\", \"SPK006\", \"SPK007\", \"SPK008\", \"SPK009\", \"SPK010\"]\n"
+         [\"SPK001\", \"SPK003\", \"SPK004\", \"SPK006\", \"SPK007\", \"SPK008\", \"SPK009\", \"SPK010\", \"SPK011\"]\n"
     ));
     let run = sparkfix(dir.path(), &["--show-settings", "nope.py"]);
     assert_eq!(

@@ -111,3 +111,41 @@ events.groupBy(\"country\").count().show()\n";
     assert!(!settings.is_fixable(&finding));
     assert!(settings.is_fixable_with(&finding, true));
 }
+
+/// control-output-files and coalesce-starves-stage share one criterion: a post-shuffle write set
+/// to fewer files than `min_tasks` is repartitioned, never coalesced (which would run the
+/// aggregation's reduce side on those few tasks), and the fixed file has nothing for SPK011.
+#[test]
+fn few_post_shuffle_files_are_repartitioned_not_coalesced() {
+    let job = "from pyspark.sql import SparkSession\n\
+spark = SparkSession.builder.getOrCreate()\n\
+events = spark.read.parquet(\"s3://bucket/events/\")\n\
+daily = events.groupBy(\"country\").count()\n\
+daily.write.parquet(\"s3://bucket/daily/\")\n";
+    let mut settings = spark31();
+    settings.parameters.set(
+        "control-output-files",
+        "output_files",
+        ParameterValue::Integer(2),
+    );
+    settings.unsafe_fixes = true;
+    let outcome = sparkfix_transform::fix(job, &settings).unwrap();
+    assert!(
+        outcome
+            .fixed
+            .contains("daily.repartition(2).write.parquet("),
+        "{}",
+        outcome.fixed
+    );
+    let left = check(&outcome.fixed, &settings).unwrap();
+    assert!(!left.iter().any(|d| d.code == "SPK011"), "{left:?}");
+    // With the default 50 files, the coalesce starves nothing.
+    let mut settings = spark31();
+    settings.unsafe_fixes = true;
+    let outcome = sparkfix_transform::fix(job, &settings).unwrap();
+    assert!(
+        outcome.fixed.contains("daily.coalesce(50).write"),
+        "{}",
+        outcome.fixed
+    );
+}

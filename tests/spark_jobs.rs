@@ -389,3 +389,31 @@ fn column_loop_fix_keeps_rows_with_fewer_projections() {
     assert_eq!(before, 14, "one projection per column");
     assert_eq!(after, 5, "one per loop or chain");
 }
+
+/// SPK011 on a UDF-scored export written as one file with `coalesce(1)`: the repartitioned job
+/// writes the same rows in one file, and the UDF runs on the 16 input splits instead of one task
+/// (plus the one task that writes the file).
+#[test]
+fn coalesce_fix_keeps_rows_and_runs_the_stage_on_every_split() {
+    let (fixed, original, after) = run_original_and_fixed("coalesced_export.py", "SPK011");
+    assert!(
+        fixed.contains("scored.repartition(1).write"),
+        "the fix:\n{fixed}"
+    );
+    let (original, after) = (figures(&original), figures(&after));
+    eprintln!("coalesced_export.py: original {original:?}, fixed {after:?}");
+    for same in ["rows", "files", "checksum"] {
+        assert_eq!(figure(&original, same), figure(&after, same), "{same}");
+    }
+    assert_eq!(figure(&after, "files"), 1);
+    assert_eq!(
+        figure(&original, "tasks"),
+        1,
+        "coalesce(1): the whole stage on one task"
+    );
+    assert_eq!(
+        figure(&after, "tasks"),
+        17,
+        "repartition(1): 16 splits, then one writer"
+    );
+}

@@ -50,6 +50,10 @@ pub const RULE_FILES: &[(&str, &str)] = &[
         include_str!("../../../rules/with-columns-at-once.yaml"),
     ),
     (
+        "coalesce-starves-stage",
+        include_str!("../../../rules/coalesce-starves-stage.yaml"),
+    ),
+    (
         "unused-suppression",
         include_str!("../../../rules/unused-suppression.yaml"),
     ),

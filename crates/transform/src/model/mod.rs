@@ -4,6 +4,7 @@
 //! Built once per parse ([`SparkModel::build`]) and read by every rule.
 
 mod builder;
+mod coalesce;
 mod column_loop;
 mod cost;
 mod emptiness;
@@ -19,6 +20,7 @@ mod write;
 use sparkfix_syntax::views::{Call, FunctionDef};
 use sparkfix_syntax::{SourceFile, SyntaxNode};
 
+pub use coalesce::CoalesceCall;
 pub use column_loop::{ColumnChain, ColumnLoop, ColumnStep};
 pub use cost::{Costly, CostlyKind, Pass, Recompute};
 pub use emptiness::{CountedName, Emptiness, EmptinessForm};
@@ -286,6 +288,8 @@ pub struct SparkModel<'t> {
     pub column_loops: Vec<ColumnLoop<'t>>,
     /// Runs of `withColumn` links in chains (`column_loop.rs`), in source order.
     pub column_chains: Vec<ColumnChain<'t>>,
+    /// `coalesce(n)` calls on DataFrames (`coalesce.rs`), in source order.
+    pub coalesces: Vec<CoalesceCall<'t>>,
 }
 
 /// A read of a path or table the code spells: `spark.read.parquet("s3://b/x/")`, `spark.table(t)`.

@@ -7,6 +7,7 @@
 use sparkfix_syntax::views::Argument;
 
 use super::adaptive::{Adaptive, shuffle_partitions};
+use super::coalesce_starves_stage::starves;
 use super::partition_output_by_date::PartitionOutputByDate;
 use super::{Rule, RuleContext};
 use crate::diagnostic::{Diagnostic, Evidence};
@@ -133,16 +134,20 @@ impl Rule for ControlOutputFiles {
                             continue;
                         }
                         let files = measured.files;
-                        let (kind, call) = if shuffled {
-                            ("Post-shuffle write", format!(".coalesce({files})"))
+                        // So few files from a shuffle's reduce side: a coalesce would run that
+                        // side on them (coalesce-starves-stage).
+                        let coalesce = shuffled && !starves(ctx, files);
+                        let kind = if shuffled {
+                            "Post-shuffle write"
                         } else {
-                            ("Map-only write", format!(".repartition({files})"))
+                            "Map-only write"
                         };
+                        let step = if coalesce { "coalesce" } else { "repartition" };
+                        let call = format!(".{step}({files})");
                         (
                             format!(
-                                "{kind}: {}; {} to {files} ({})",
+                                "{kind}: {}; {step} to {files} ({})",
                                 measured.written(),
-                                if shuffled { "coalesce" } else { "repartition" },
                                 measured.method
                             ),
                             Some(call),
@@ -192,13 +197,17 @@ impl Rule for ControlOutputFiles {
                         // The code proves the file count, not that the files are small:
                         // 200 files of a large table are not too many, and fewer tasks would
                         // write it more slowly.
+                        // Coalescing a cached frame reads the cache: no stage to starve.
+                        let few = !write.layout.cached_shuffle
+                            && u64::try_from(files).is_ok_and(|files| starves(ctx, files));
+                        let step = if few { "repartition" } else { "coalesce" };
                         (
                             format!(
                                 "Post-shuffle write: {shuffle_partitions} shuffle partitions \
-                                 write up to {shuffle_partitions} files ({why}); coalesce to \
+                                 write up to {shuffle_partitions} files ({why}); {step} to \
                                  {files_source} if they are small"
                             ),
-                            Some(format!(".coalesce({files})")),
+                            Some(format!(".{step}({files})")),
                             Evidence::Guessed {
                                 what: format!(
                                     "the code proves up to {shuffle_partitions} files, not their \

@@ -6,6 +6,7 @@ mod broadcast_small_table;
 mod bypass_partial_aggregation;
 mod cache_reused_dataframe;
 mod cheap_emptiness_test;
+mod coalesce_starves_stage;
 mod control_output_files;
 mod count_in_passing;
 mod executor_memory;
@@ -47,6 +48,7 @@ pub static RULES: &[&dyn Rule] = &[
     &bypass_partial_aggregation::BypassPartialAggregation,
     &cheap_emptiness_test::CheapEmptinessTest,
     &with_columns_at_once::WithColumnsAtOnce,
+    &coalesce_starves_stage::CoalesceStarvesStage,
     &unused_suppression::UnusedSuppression,
 ];
 

@@ -28,8 +28,8 @@ use super::layout::Layout;
 use super::size::{SizeFacts, Source};
 use super::spark_api::{self, Step, Ty};
 use super::{
-    Action, ColumnChain, ColumnLoop, ConfSetting, Frame, FrameId, FrameOrigin, Join, ReadSite,
-    Runs, ScopeId, SessionBuild, SideEffect, SparkModel, Write,
+    Action, CoalesceCall, ColumnChain, ColumnLoop, ConfSetting, Frame, FrameId, FrameOrigin, Join,
+    ReadSite, Runs, ScopeId, SessionBuild, SideEffect, SparkModel, Write,
 };
 
 /// Expressions nested deeper than this are not followed (keeps the stack bounded on
@@ -48,6 +48,7 @@ pub(super) struct Builder<'t> {
     read_sites: Vec<ReadSite<'t>>,
     column_loops: Vec<ColumnLoop<'t>>,
     column_chains: Vec<ColumnChain<'t>>,
+    coalesces: Vec<CoalesceCall<'t>>,
     scopes: Vec<Scope<'t>>,
     summaries: Vec<FunctionSummary>,
     scope: ScopeId,
@@ -76,6 +77,7 @@ impl<'t> Builder<'t> {
             read_sites: Vec::new(),
             column_loops: Vec::new(),
             column_chains: Vec::new(),
+            coalesces: Vec::new(),
             scopes: vec![Scope::default()],
             summaries: Vec::new(),
             scope: ScopeId(0),
@@ -113,6 +115,12 @@ impl<'t> Builder<'t> {
                 chains.sort_by_key(|chain| chain.last.start());
                 chains.dedup_by_key(|chain| chain.last.start());
                 chains
+            },
+            coalesces: {
+                let mut coalesces = self.coalesces;
+                coalesces.sort_by_key(|found| found.call.start());
+                coalesces.dedup_by_key(|found| found.call.start());
+                coalesces
             },
         }
     }
@@ -470,6 +478,9 @@ impl<'t> Builder<'t> {
         }
         if value.ty == Ty::Session {
             self.record_sql_side_effect(link, &args);
+        }
+        if value.ty == Ty::DataFrame && link.name == "coalesce" {
+            self.record_coalesce(&value, link);
         }
         let receiver_frames = std::mem::take(&mut value.frames);
         let exact = value.exact.take();

@@ -13,7 +13,9 @@ use crate::model::logged_value::log_lines;
 use crate::model::size::Source;
 use crate::model::spark_api::Ty;
 use crate::model::write::WriteFormat;
-use crate::model::{Action, ConfSetting, FrameId, Join, JoinSide, SessionBuild, SideEffect, Write};
+use crate::model::{
+    Action, CoalesceCall, ConfSetting, FrameId, Join, JoinSide, SessionBuild, SideEffect, Write,
+};
 
 /// What an action runs on, as [`Builder::record_action`] records it.
 #[derive(Debug, Clone, Copy, Default)]
@@ -348,4 +350,42 @@ fn range_within(node: SyntaxNode<'_>, part: &str) -> Option<std::ops::Range<usiz
         let start = node.start() + offset;
         start..start + part.len()
     })
+}
+
+/// Sorting steps: a coalesce after one keeps the order, a repartition not.
+const SORTS: &[&str] = &["orderBy", "sort", "sortWithinPartitions"];
+
+impl<'t> Builder<'t> {
+    /// `value.coalesce(n)` (`link`), with what its stage does.
+    pub(super) fn record_coalesce(&mut self, value: &Value<'t>, link: &Link<'t>) {
+        let Some(call) = link.call else {
+            return;
+        };
+        let Some(attribute) = call.function().as_attribute() else {
+            return;
+        };
+        let receiver = attribute.object();
+        let chain = Chain::of(receiver);
+        let udf = chain
+            .links
+            .iter()
+            .filter_map(|link| link.call)
+            .any(|call| self.calls_udf(call))
+            || value
+                .recompute
+                .costly
+                .is_some_and(|costly| costly.kind == crate::model::CostlyKind::Udf);
+        let ordered =
+            value.recompute.sorts || chain.links.iter().any(|link| SORTS.contains(&link.name));
+        self.coalesces.push(CoalesceCall {
+            call: call.syntax(),
+            method: attribute.name_node(),
+            partitions: call.arguments().positional(0).and_then(|n| n.as_integer()),
+            layout: value.layout,
+            recompute: value.recompute,
+            udf,
+            ordered,
+            cached: value.cached || value.layout.cached_shuffle,
+        });
+    }
 }
