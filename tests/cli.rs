@@ -1163,9 +1163,9 @@ fn a_progress_bar_only_for_long_runs_watched_on_a_terminal() {
     );
 }
 
-/// cheap-emptiness-test and cache-reused-dataframe cooperate: a count that becomes `head(1)`
-/// reads one split, so it is no second full pass to cache the frame for; without the emptiness
-/// rule the cache is still proposed.
+/// cheap-emptiness-test and cache-reused-dataframe cooperate: a count on a map-only lineage that
+/// becomes `isEmpty()` (Spark 3.5: one row, partition by partition) is no second full pass to cache
+/// the frame for; without the emptiness rule the cache is still proposed.
 #[test]
 fn an_emptiness_test_made_cheap_calls_for_no_cache() {
     let job = "from pyspark.sql import SparkSession\n\
@@ -1176,7 +1176,7 @@ fn an_emptiness_test_made_cheap_calls_for_no_cache() {
     let dir = folder_with(&[("job.py", job)]);
     let all = sparkfix(dir.path(), &["--diff", "job.py"]);
     assert!(
-        all.stdout.contains("+if len(df.head(1)) == 0:") && !all.stdout.contains(".cache()"),
+        all.stdout.contains("+if df.isEmpty():") && !all.stdout.contains(".cache()"),
         "{}",
         all.stdout
     );

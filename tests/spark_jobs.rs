@@ -27,7 +27,15 @@ fn sparkfix_write(file: &Path, rule: &str) -> (i32, String) {
     // These jobs prove what a fix does to Spark (same rows, the promised plan or files); some
     // of their fixes rest on names or unknown input sizes, which makes them unsafe: apply them.
     let output = Command::new(env!("CARGO_BIN_EXE_sparkfix"))
-        .args(["--write", "--unsafe-fixes", "--select", rule])
+        // The jobs run on PySpark 4.3: the fixes are those for that version.
+        .args([
+            "--write",
+            "--unsafe-fixes",
+            "--target-spark",
+            "4.3",
+            "--select",
+            rule,
+        ])
         .arg(file)
         .current_dir(file.parent().unwrap())
         .output()

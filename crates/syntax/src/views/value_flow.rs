@@ -217,7 +217,7 @@ impl<'t> SyntaxNode<'t> {
 
     /// Whether this name is bound here rather than read: an assignment's target (also inside a
     /// tuple of targets), an augmented assignment, a `for` or `with ... as` target.
-    fn is_binding_target(&self) -> bool {
+    pub fn is_binding_target(&self) -> bool {
         let mut current = *self;
         while let Some(parent) = current.parent() {
             if parent.is(kinds::ASSIGNMENT)

@@ -37,6 +37,11 @@ pub struct ColumnLoop<'t> {
     /// an import, a builtin, nor `frame_name[..]`. Any of them may name a column another
     /// iteration writes.
     pub opaque_names: Vec<&'t str>,
+    /// A generator (`explode`, `posexplode`, `inline`, `stack`...) makes the value: Spark allows
+    /// one per projection, and each iteration's multiplies the rows of the next.
+    pub generator: bool,
+    /// A loop target is read after the loop (the one call would not bind it).
+    pub target_read_after: bool,
 }
 
 /// Consecutive `.withColumn(name, value)` links of a chain on a DataFrame
@@ -52,4 +57,6 @@ pub struct ColumnChain<'t> {
     /// Names read in the names and values that the model cannot see into (as
     /// [`ColumnLoop::opaque_names`]).
     pub opaque_names: Vec<&'t str>,
+    /// A generator makes one of the values (see [`ColumnLoop::generator`]).
+    pub generator: bool,
 }

@@ -5,6 +5,7 @@
 //! `rules/cheap-emptiness-test.yaml`).
 
 use sparkfix_syntax::SyntaxNode;
+use sparkfix_syntax::views::{EmptinessTest, ValueSink};
 
 /// What the code spells to test for rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +45,8 @@ pub struct CountedName<'t> {
     pub tests: Vec<SyntaxNode<'t>>,
     /// Its other reads (a log line, arithmetic...).
     pub other_uses: Vec<SyntaxNode<'t>>,
+    /// Every other read is an argument of a log line (`print(n)`, `log.info("%d", n)`).
+    pub only_logged: bool,
 }
 
 /// Whether the action `method` at `call` (on an RDD when `on_rdd`) only tests for rows.
@@ -71,6 +74,7 @@ pub fn emptiness_of<'t>(method: &str, call: SyntaxNode<'t>, on_rdd: bool) -> Opt
         }
         _ => return None,
     };
+    let test = through_negations(test);
     Some(Emptiness {
         form,
         test: test.test,
@@ -79,15 +83,29 @@ pub fn emptiness_of<'t>(method: &str, call: SyntaxNode<'t>, on_rdd: bool) -> Opt
     })
 }
 
+/// `test` with the `not`s around it (`not df.count() > 0`): the fix replaces them too.
+fn through_negations(mut test: EmptinessTest<'_>) -> EmptinessTest<'_> {
+    while let Some(negated) = test.test.truth_test()
+        && negated.true_when_empty
+        && negated.test != test.test
+    {
+        test = EmptinessTest {
+            test: negated.test,
+            true_when_empty: !test.true_when_empty,
+        };
+    }
+    test
+}
+
 /// An `isEmpty()` call as a test: with the `not` before it, when there is one.
-fn is_empty_test(call: SyntaxNode<'_>) -> sparkfix_syntax::views::EmptinessTest<'_> {
+fn is_empty_test(call: SyntaxNode<'_>) -> EmptinessTest<'_> {
     match call.truth_test() {
         // `not x.isEmpty()`: true when there are rows.
-        Some(negated) if negated.true_when_empty => sparkfix_syntax::views::EmptinessTest {
+        Some(negated) if negated.true_when_empty => EmptinessTest {
             test: negated.test,
             true_when_empty: false,
         },
-        _ => sparkfix_syntax::views::EmptinessTest {
+        _ => EmptinessTest {
             test: call,
             true_when_empty: true,
         },
@@ -95,7 +113,7 @@ fn is_empty_test(call: SyntaxNode<'_>) -> sparkfix_syntax::views::EmptinessTest<
 }
 
 /// A list of rows tested for emptiness: `len(rows) == 0`, `not rows`, `if rows:`.
-fn rows_test<'t>(rows: SyntaxNode<'t>) -> Option<sparkfix_syntax::views::EmptinessTest<'t>> {
+fn rows_test<'t>(rows: SyntaxNode<'t>) -> Option<EmptinessTest<'t>> {
     match rows.len_of() {
         Some(len) => len.zero_test(),
         None => rows.truth_test(),
@@ -128,9 +146,13 @@ pub fn counted_name(call: SyntaxNode<'_>) -> Option<CountedName<'_>> {
         .into_iter()
         .filter_map(|read| read.zero_test().map(|test| test.test))
         .collect::<Vec<_>>();
+    let only_logged = other_uses
+        .iter()
+        .all(|read| matches!(read.value_sink(), ValueSink::Logging { .. }));
     (!tests.is_empty()).then_some(CountedName {
         name,
         tests,
         other_uses,
+        only_logged,
     })
 }

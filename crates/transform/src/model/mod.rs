@@ -175,6 +175,9 @@ pub struct Action<'t> {
     pub on_rdd: bool,
     /// What recomputing its receiver costs.
     pub recompute: Recompute,
+    /// What produced its receiver's partitions: `MapOnly` proves no shuffle stands before it,
+    /// `Unknown` (a parameter, a SQL query, a function's result) proves nothing.
+    pub layout: Layout,
     /// Where its value is only tested for emptiness (`emptiness.rs`).
     pub emptiness: Option<Emptiness<'t>>,
     /// For a `count()` bound to a name: the emptiness tests (and other uses) of that name.

@@ -1,21 +1,60 @@
 //! SPK009 `cheap-emptiness-test`: a DataFrame counted (or collected) only to learn whether it
-//! has rows, tested the cheap way instead: `len(df.head(1)) == 0` on a map-only lineage (one
-//! task when the first split has a row), `df.isEmpty()` (Spark 3.3+; `df.limit(1).count() == 0`
-//! before) when a shuffle stands in the lineage (it reads no column, so Spark prunes what only
-//! computes columns). Measured on PySpark 4.3 (`bench/emptiness.py`).
+//! has rows, tested the cheap way instead. On Spark 3.3 to 3.5, `df.isEmpty()` (Spark 3's
+//! implementation takes one row of a column-less plan, partition by partition). From Spark 4.0,
+//! whose `isEmpty()` counts a `limit(1)` of every split (measured on PySpark 4.3,
+//! `bench/emptiness.py`): `len(df.head(1)) == 0` on a proven map-only lineage, `isEmpty()` after a
+//! shuffle or on a lineage the code does not show. Before 3.3: `head(1)` on a map-only lineage
+//! only.
 //!
 //! See `rules/cheap-emptiness-test.yaml` for what it does, why, and the fix.
 
 use super::{Rule, RuleContext};
 use crate::diagnostic::{Diagnostic, Evidence};
 use crate::edit::Edit;
-use crate::model::{Action, CountedName, Emptiness, EmptinessForm};
+use crate::model::{Action, CountedName, Emptiness, EmptinessForm, Shape};
 use crate::settings::SparkVersion;
 
 pub struct CheapEmptinessTest;
 
 /// The first Spark version whose PySpark `DataFrame` has `isEmpty()`.
 const IS_EMPTY_SINCE: SparkVersion = SparkVersion::new(3, 3);
+/// From this version `isEmpty()` counts a `limit(1)` of every split (SPARK-45755) instead of
+/// taking a row partition by partition (SPARK-29874).
+const IS_EMPTY_COUNTS_SINCE: SparkVersion = SparkVersion::new(4, 0);
+
+/// What stands before the tested frame, as far as the code shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lineage {
+    /// Reads and narrow steps only, proven.
+    MapOnly,
+    /// A shuffle or a sort.
+    Shuffled,
+    /// A parameter, a SQL query, a function's result: nothing proven.
+    Unknown,
+}
+
+fn lineage_of(ctx: &RuleContext<'_, '_>, action: &Action<'_>) -> Lineage {
+    let assumed = action.frames.iter().any(|id| ctx.model.frame(*id).assumed);
+    // `df.limit(1)` gathers its row in one partition: the lineage asked about is `df`'s.
+    let limited_map_only = action
+        .emptiness
+        .is_some_and(|e| e.form == EmptinessForm::LimitOneCount)
+        && action
+            .frames
+            .iter()
+            .all(|id| ctx.model.frame(*id).layout.shape == Shape::MapOnly);
+    if action.recompute.shuffles || action.recompute.sorts {
+        Lineage::Shuffled
+    } else if limited_map_only && !assumed {
+        Lineage::MapOnly
+    } else if action.layout.shape == Shape::Shuffled {
+        Lineage::Shuffled
+    } else if action.layout.shape == Shape::MapOnly && !assumed {
+        Lineage::MapOnly
+    } else {
+        Lineage::Unknown
+    }
+}
 
 /// The cheap test for a frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,8 +63,6 @@ enum Cheap {
     Head,
     /// `df.isEmpty()`: selects no column, one row per task of the last stage.
     IsEmpty,
-    /// `df.limit(1).count() == 0`: the plan `isEmpty()` runs, before Spark 3.3.
-    LimitCount,
 }
 
 impl Rule for CheapEmptinessTest {
@@ -58,32 +95,47 @@ impl Rule for CheapEmptinessTest {
 pub(super) fn becomes_limited(ctx: &RuleContext<'_, '_>, action: &Action<'_>) -> bool {
     let rule = CheapEmptinessTest;
     ctx.settings.rules.enables(rule.code(), rule.name())
+        && lineage_of(ctx, action) == Lineage::MapOnly
         && action
             .emptiness
-            .is_some_and(|emptiness| cheap_test(ctx, action, emptiness.form) == Some(Cheap::Head))
-}
-
-/// Whether a shuffle or a global sort stands in the action's lineage.
-fn shuffled(action: &Action<'_>) -> bool {
-    action.recompute.shuffles || action.recompute.sorts
+            .is_some_and(|emptiness| cheap_test(ctx, action, emptiness.form).is_some())
 }
 
 /// The cheap test for `form` on `action`'s lineage, `None` when the code's is as cheap (or
-/// nothing cheaper exists on the target version).
+/// nothing cheaper is known on the target version).
 fn cheap_test(
     ctx: &RuleContext<'_, '_>,
     action: &Action<'_>,
     form: EmptinessForm,
 ) -> Option<Cheap> {
-    let modern = ctx.settings.target_spark >= IS_EMPTY_SINCE;
-    match (shuffled(action), form) {
-        // One task already when the first split has a row.
-        (false, EmptinessForm::Take) => None,
-        (false, _) => Some(Cheap::Head),
-        // `limit(1).count()` is the plan `isEmpty()` runs.
-        (true, EmptinessForm::LimitOneCount | EmptinessForm::IsEmpty) => None,
-        (true, _) if modern => Some(Cheap::IsEmpty),
-        (true, _) => Some(Cheap::LimitCount),
+    let target = ctx.settings.target_spark;
+    let lineage = lineage_of(ctx, action);
+    use EmptinessForm::{IsEmpty, LimitOneCount, Take};
+    if target >= IS_EMPTY_COUNTS_SINCE {
+        return match (lineage, form) {
+            // One task already when the first split has a row.
+            (Lineage::MapOnly, Take) => None,
+            (Lineage::MapOnly, _) => Some(Cheap::Head),
+            // `limit(1).count()` is the plan `isEmpty()` runs.
+            (_, LimitOneCount | IsEmpty) => None,
+            // Never slower than the count measured: the choice when nothing is proven.
+            (_, _) => Some(Cheap::IsEmpty),
+        };
+    }
+    if target >= IS_EMPTY_SINCE {
+        return match (lineage, form) {
+            (_, IsEmpty) => None,
+            // As cheap as `isEmpty()` on a map-only lineage.
+            (Lineage::MapOnly, Take) => None,
+            (_, _) => Some(Cheap::IsEmpty),
+        };
+    }
+    // Before 3.3 PySpark has no `DataFrame.isEmpty`; after a shuffle `head(1)` measured slower
+    // than the count: only a map-only lineage has a cheaper test.
+    match (lineage, form) {
+        (Lineage::MapOnly, Take | IsEmpty) => None,
+        (Lineage::MapOnly, _) => Some(Cheap::Head),
+        (_, _) => None,
     }
 }
 
@@ -94,19 +146,15 @@ fn spelled(cheap: Cheap, frame: &str, true_when_empty: bool) -> String {
         (Cheap::Head, false) => format!("len({frame}.head(1)) > 0"),
         (Cheap::IsEmpty, true) => format!("{frame}.isEmpty()"),
         (Cheap::IsEmpty, false) => format!("not {frame}.isEmpty()"),
-        (Cheap::LimitCount, true) => format!("{frame}.limit(1).count() == 0"),
-        (Cheap::LimitCount, false) => format!("{frame}.limit(1).count() > 0"),
     }
 }
 
-/// What the code's form costs against the cheap test.
-fn cost(form: EmptinessForm, cheap: Cheap) -> String {
+/// What the code's form costs against the cheap test, on Spark 4 (`counts`: `isEmpty()` counts
+/// a `limit(1)` of every split) or before.
+fn cost(form: EmptinessForm, cheap: Cheap, counts: bool) -> String {
     let what = match (form, cheap) {
         // After a shuffle, "every row of every split" is every stage in full.
-        (EmptinessForm::Count, Cheap::IsEmpty | Cheap::LimitCount) => {
-            "the count runs every stage of the lineage in full"
-        }
-        (EmptinessForm::Count, Cheap::Head) => "the count reads every row of every input split",
+        (EmptinessForm::Count, _) => "the count reads every row of the lineage",
         (EmptinessForm::Collect, _) => "`collect()` brings every row to the driver",
         (EmptinessForm::LimitOneCount, _) => {
             "`limit(1).count()` runs a task on every input split, then a single-partition shuffle"
@@ -118,20 +166,19 @@ fn cost(form: EmptinessForm, cheap: Cheap) -> String {
             "`df.rdd` turns the rows into Python objects before `isEmpty()` takes one"
         }
         (EmptinessForm::IsEmpty, _) => {
-            "`isEmpty()` counts a `limit(1)` of every input split: a task per split"
+            "`isEmpty()` counts a `limit(1)` of every input split on Spark 4: a task per split"
         }
     };
     let cheap = match cheap {
         Cheap::Head => "`head(1)` reads the first split and stops there when it has a row",
+        Cheap::IsEmpty if !counts => {
+            "`isEmpty()` selects no column and takes one row, partition by partition (Spark 3's \
+             implementation)"
+        }
         Cheap::IsEmpty => {
             "`isEmpty()` reads no column, so Spark drops what only computes columns (an \
              aggregation's functions, an aggregation nothing reads), and each task of the last \
              stage stops at its first row"
-        }
-        Cheap::LimitCount => {
-            "`limit(1).count()` (what `isEmpty()` runs from Spark 3.3) reads no column, so Spark \
-             drops what only computes columns, and each task of the last stage stops at its \
-             first row"
         }
     };
     format!("{what}, where {cheap}")
@@ -150,7 +197,8 @@ impl CheapEmptinessTest {
         let replacement = spelled(cheap, frame, emptiness.true_when_empty);
         // A comparison or a `not` in place of a call (`x.rdd.isEmpty() is False`) keeps its
         // meaning only in parentheses.
-        let edit = if emptiness.test.accepts_test_expression() {
+        let primary = cheap == Cheap::IsEmpty && emptiness.true_when_empty;
+        let edit = if primary || emptiness.test.accepts_test_expression() {
             replacement.clone()
         } else {
             format!("({replacement})")
@@ -164,12 +212,16 @@ impl CheapEmptinessTest {
         let message = format!(
             "Test `{replacement}` instead of `{test}`, which only asks whether `{frame}` has \
              rows: {}",
-            cost(emptiness.form, cheap)
+            cost(
+                emptiness.form,
+                cheap,
+                ctx.settings.target_spark >= IS_EMPTY_COUNTS_SINCE
+            )
         );
-        let lineage = if shuffled(action) {
-            "a shuffle stands in the lineage"
-        } else {
-            "the lineage is map-only"
+        let lineage = match lineage_of(ctx, action) {
+            Lineage::Shuffled => "a shuffle stands in the lineage",
+            Lineage::MapOnly => "the lineage is map-only",
+            Lineage::Unknown => "the code does not show the lineage",
         };
         let why = match emptiness.form {
             EmptinessForm::RddIsEmpty => format!("`rdd.isEmpty()` of a DataFrame; {lineage}"),
@@ -204,12 +256,20 @@ impl CheapEmptinessTest {
             format!("{word} {}", lines.join(", "))
         };
         let name = counted.name;
+        // A count also used as a number (a divisor, a metric) is needed: nothing to say.
+        if !counted.other_uses.is_empty() && !counted.only_logged {
+            return None;
+        }
         let (message, evidence) = if counted.other_uses.is_empty() {
             let message = format!(
                 "Test `{test}` where `{name}` is tested ({}): `{name}` counts `{frame}` only to \
                  ask whether it has rows, and {}",
                 lines(&counted.tests),
-                cost(EmptinessForm::Count, cheap)
+                cost(
+                    EmptinessForm::Count,
+                    cheap,
+                    ctx.settings.target_spark >= IS_EMPTY_COUNTS_SINCE
+                )
             );
             let why = format!("`{name}` is only compared with 0 or tested for truth");
             (message, self.evidence(ctx, action, why))
@@ -219,7 +279,11 @@ impl CheapEmptinessTest {
                  if that use can go, test `{test}` instead: {}",
                 lines(&counted.tests),
                 lines(&counted.other_uses),
-                cost(EmptinessForm::Count, cheap)
+                cost(
+                    EmptinessForm::Count,
+                    cheap,
+                    ctx.settings.target_spark >= IS_EMPTY_COUNTS_SINCE
+                )
             );
             let evidence = Evidence::Guessed {
                 what: format!(

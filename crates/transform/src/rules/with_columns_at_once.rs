@@ -72,7 +72,7 @@ impl WithColumnsAtOnce {
              column, which makes the plan slow to analyze and, for many columns, can overflow the \
              stack (PySpark's docs warn of it); `{method}` adds one"
         );
-        let proof = match independent(found) {
+        let proof = match independent(found, case_sensitive(ctx)) {
             Independence::Proven(proof) => proof,
             // The loop is what the code needs: one call would compute something else.
             Independence::Dependent => return None,
@@ -87,14 +87,26 @@ impl WithColumnsAtOnce {
                 return Some(found);
             }
         };
-        let edits = vec![Edit::replace(
-            found.stmt.range(),
-            with_comments(found, &call),
-        )];
         let line = ctx.line(found.iterable.start());
         let evidence = Evidence::Proven(format!(
             "the loop runs over the literal names at line {line}; {proof}"
         ));
+        let mut replacement = with_comments(found, &call);
+        if found.target_read_after {
+            // The loop left its target bound to the last names: so does the fix.
+            match last_element(found) {
+                Some(last) => replacement.push_str(&format!(
+                    "\n{}{} = {last}",
+                    indent_of(found.stmt),
+                    found.target.text()
+                )),
+                None => {
+                    let range = found.stmt.range();
+                    return Some(ctx.diagnostic(self, range, message, evidence, Vec::new()));
+                }
+            }
+        }
+        let edits = vec![Edit::replace(found.stmt.range(), replacement)];
         Some(ctx.diagnostic(self, found.stmt.range(), message, evidence, edits))
     }
 }
@@ -109,10 +121,21 @@ impl WithColumnsAtOnce {
              adds a projection to the plan, one per column, which makes the plan slow to analyze \
              (PySpark's docs warn of it); `withColumns` adds one"
         );
-        let keys: Option<Vec<&str>> = chain
+        if chain.generator {
+            return None;
+        }
+        let sensitive = case_sensitive(ctx);
+        let fold = |name: &str| {
+            if sensitive {
+                name.to_string()
+            } else {
+                name.to_lowercase()
+            }
+        };
+        let keys: Option<Vec<String>> = chain
             .columns
             .iter()
-            .map(|(name, _)| name.as_string_literal())
+            .map(|(name, _)| name.as_string_literal().map(fold))
             .collect();
         let unsure = match (&keys, chain.opaque_names.first()) {
             (_, Some(name)) => Some(format!("`{name}` may hold a column name")),
@@ -129,7 +152,7 @@ impl WithColumnsAtOnce {
         }
         let keys = keys?;
         for (index, (_, value)) in chain.columns.iter().enumerate() {
-            let reads = reads(*value, &[]);
+            let reads: Vec<String> = reads(*value, &[]).iter().map(|read| fold(read)).collect();
             let earlier = &keys[..index];
             if earlier.contains(&keys[index])
                 || earlier
@@ -200,14 +223,31 @@ fn chained_call(chain: &ColumnChain<'_>) -> String {
     out
 }
 
+/// Whether column names are compared as written: `spark.sql.caseSensitive` set to true in the
+/// code (Spark resolves names case-insensitively by default).
+fn case_sensitive(ctx: &RuleContext<'_, '_>) -> bool {
+    ctx.model
+        .setting("spark.sql.caseSensitive")
+        .is_some_and(|setting| setting.value.eq_ignore_ascii_case("true"))
+}
+
+/// The text of the last element of the list or tuple the loop runs over.
+fn last_element(found: &ColumnLoop<'_>) -> Option<String> {
+    let elements = found.iterable.unparenthesized().as_sequence_literal()?;
+    Some(elements.last()?.text().to_string())
+}
+
+/// The indentation of the line `node` starts on.
+fn indent_of(node: SyntaxNode<'_>) -> &str {
+    let source = node.source();
+    let line_start = source[..node.start()].rfind('\n').map_or(0, |at| at + 1);
+    &source[line_start..node.start()]
+}
+
 /// `call`, after the loop's comments (each on its own line, at the loop's indentation), so that
 /// none is lost.
 fn with_comments(found: &ColumnLoop<'_>, call: &str) -> String {
-    let source = found.stmt.source();
-    let line_start = source[..found.stmt.start()]
-        .rfind('\n')
-        .map_or(0, |at| at + 1);
-    let indent = &source[line_start..found.stmt.start()];
+    let indent = indent_of(found.stmt);
     let mut out = String::new();
     for comment in found.stmt.descendants().filter(|node| node.is_comment()) {
         out.push_str(comment.text());
@@ -341,8 +381,18 @@ fn evaluate(expression: SyntaxNode<'_>, bound: &[(&str, String)]) -> Option<Stri
 }
 
 /// Whether the one call does what the loop does, and why.
-fn independent(found: &ColumnLoop<'_>) -> Independence {
+fn independent(found: &ColumnLoop<'_>, case_sensitive: bool) -> Independence {
     use Independence::{Dependent, Proven, Unsure};
+    let fold = |name: String| {
+        if case_sensitive {
+            name
+        } else {
+            name.to_lowercase()
+        }
+    };
+    if found.generator {
+        return Dependent;
+    }
     if let Some(name) = found.opaque_names.first() {
         return Unsure(format!("`{name}` may hold a column name"));
     }
@@ -353,13 +403,13 @@ fn independent(found: &ColumnLoop<'_>) -> Independence {
         ColumnStep::WithColumn => {
             let Some(written) = iterations
                 .iter()
-                .map(|bound| evaluate(found.name, bound))
+                .map(|bound| evaluate(found.name, bound).map(fold))
                 .collect::<Option<Vec<String>>>()
             else {
                 return Unsure("the written names do not follow from the literals".to_string());
             };
             for (index, bound) in iterations.iter().enumerate() {
-                let reads = reads(found.value, bound);
+                let reads: Vec<String> = reads(found.value, bound).into_iter().map(fold).collect();
                 if written[..index]
                     .iter()
                     .any(|column| reads.iter().any(|read| mentions(read, column)))
@@ -372,7 +422,12 @@ fn independent(found: &ColumnLoop<'_>) -> Independence {
         ColumnStep::WithColumnRenamed => {
             let Some(pairs) = iterations
                 .iter()
-                .map(|bound| Some((evaluate(found.name, bound)?, evaluate(found.value, bound)?)))
+                .map(|bound| {
+                    Some((
+                        fold(evaluate(found.name, bound)?),
+                        fold(evaluate(found.value, bound)?),
+                    ))
+                })
                 .collect::<Option<Vec<(String, String)>>>()
             else {
                 return Unsure("the names do not follow from the literals".to_string());

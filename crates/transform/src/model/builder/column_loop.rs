@@ -81,7 +81,20 @@ impl<'t> Builder<'t> {
             Some(frame_name),
             &mut opaque_names,
         );
+        let scope = stmt.syntax().enclosing_scope();
+        let after = stmt.syntax().end();
+        // Read after the loop before anything binds it again.
+        let target_read_after = scope
+            .name_uses(|name| targets.contains(&name))
+            .into_iter()
+            .find(|(node, used)| {
+                node.start() > after
+                    && !matches!(used, NameUse::AttributeMember | NameUse::KeywordName)
+            })
+            .is_some_and(|(node, _)| !node.is_binding_target());
         Some(ColumnLoop {
+            generator: makes_generator(value),
+            target_read_after,
             stmt: stmt.syntax(),
             target: loop_target,
             iterable: stmt.iterable()?,
@@ -116,6 +129,7 @@ impl<'t> Builder<'t> {
         let base = chain.base.unparenthesized().as_name();
         let mut columns = Vec::new();
         let mut opaque_names = Vec::new();
+        let mut generator = false;
         for link in run {
             let Some(call) = link.call else {
                 return;
@@ -125,6 +139,7 @@ impl<'t> Builder<'t> {
                 return;
             };
             self.add_opaque_names(&[name, value], &[], base, &mut opaque_names);
+            generator |= makes_generator(value);
             columns.push((name, value));
         }
         self.column_chains.push(ColumnChain {
@@ -132,6 +147,7 @@ impl<'t> Builder<'t> {
             last: last.node,
             columns,
             opaque_names,
+            generator,
         });
     }
 
@@ -170,5 +186,35 @@ impl<'t> Builder<'t> {
 fn is_literal_value(name: SyntaxNode<'_>) -> bool {
     name.sole_argument_of().is_some_and(|call| {
         call.function_name() == Some("lit") || call.method().is_some_and(|(_, m)| m == "lit")
+    })
+}
+
+/// Spark's generator functions: one per projection, and each multiplies the rows.
+const GENERATORS: &[&str] = &[
+    "explode",
+    "explode_outer",
+    "posexplode",
+    "posexplode_outer",
+    "inline",
+    "inline_outer",
+    "stack",
+    "json_tuple",
+];
+
+/// Whether `value` calls a generator, directly or in a SQL string (`F.expr("explode(a)")`).
+fn makes_generator(value: SyntaxNode<'_>) -> bool {
+    value.descendants().any(|node| {
+        if let Some(call) = node.as_call() {
+            let name = call
+                .function_name()
+                .or_else(|| call.method().map(|(_, name)| name));
+            return name.is_some_and(|name| GENERATORS.contains(&name));
+        }
+        node.string_template().is_some_and(|text| {
+            let text = text.to_ascii_lowercase();
+            GENERATORS
+                .iter()
+                .any(|generator| text.contains(&format!("{generator}(")))
+        })
     })
 }

@@ -236,6 +236,7 @@ impl<'t> Builder<'t> {
                 let receiver = super::records::Receiver {
                     on_rdd: false,
                     recompute: value.recompute,
+                    layout: crate::model::Layout::UNKNOWN,
                 };
                 self.record_action(
                     name,

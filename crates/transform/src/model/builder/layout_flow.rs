@@ -21,6 +21,8 @@ pub(super) fn layout_after(
     let name = link.name;
     match (receiver.ty, ty) {
         (Ty::Session, Ty::DataFrame) if name == "sql" => Layout::UNKNOWN,
+        // `df.rdd` has the frame's partitions.
+        (Ty::DataFrame, Ty::Rdd) => receiver.layout,
         // A read from a database, warehouse or queue sizes its own partitions (JDBC: one by
         // default): writing it is not a small-files problem. A format the model cannot resolve
         // says nothing about the partitions.

@@ -576,6 +576,7 @@ impl<'t> Builder<'t> {
                 let receiver = records::Receiver {
                     on_rdd: value.ty == Ty::Rdd,
                     recompute: value.recompute,
+                    layout: value.layout,
                 };
                 self.record_action(link.name, link.node, receiver_frames, 1, pass, receiver);
                 value = Value::default();
@@ -726,6 +727,7 @@ impl<'t> Builder<'t> {
                     let receiver = records::Receiver {
                         on_rdd: false,
                         recompute: arg.recompute,
+                        layout: arg.layout,
                     };
                     self.record_action(name, call.syntax(), arg.frames.clone(), 1, pass, receiver);
                 }

@@ -24,6 +24,8 @@ pub(super) struct Receiver {
     pub(super) on_rdd: bool,
     /// What recomputing the receiver costs.
     pub(super) recompute: Recompute,
+    /// What produced the receiver's partitions (map-only, shuffled, unknown).
+    pub(super) layout: crate::model::Layout,
 }
 
 impl<'t> Builder<'t> {
@@ -250,6 +252,7 @@ impl<'t> Builder<'t> {
             logged_in,
             on_rdd: receiver.on_rdd,
             recompute: receiver.recompute,
+            layout: receiver.layout,
             emptiness,
             counted_into,
         });
