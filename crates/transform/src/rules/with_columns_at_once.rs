@@ -191,7 +191,8 @@ fn chained_call(chain: &ColumnChain<'_>) -> String {
             .collect();
         return format!(".withColumns({{{}}})", pairs.join(", "));
     }
-    let first = chain.columns[0].0.start();
+    // The indentation of the line the chain's first call starts on.
+    let first = chain.receiver.end();
     let line_start = source[..first].rfind('\n').map_or(0, |at| at + 1);
     let indent: String = source[line_start..]
         .chars()
