@@ -425,3 +425,75 @@ fn coalesce_fix_keeps_rows_and_runs_the_stage_on_every_split() {
         "repartition(1): 16 splits, then one writer"
     );
 }
+
+/// SPK011 with `--profile`: nothing in the code proves the coalesced scan costly, the event log
+/// of the job's run does (the scan ran on one task for seconds while the run had two slots). The
+/// fix is measured and safe, and the repartitioned job writes the same rows in one file.
+#[test]
+fn coalesce_measured_by_the_jobs_log_is_repartitioned() {
+    let name = "coalesced_scan.py";
+    let work = tempfile::tempdir().unwrap();
+    let script = work.path().join(name);
+    fs::write(&script, fs::read_to_string(job(name)).unwrap()).unwrap();
+    let base = work.path().join("data");
+    let events = work.path().join("events");
+    fs::create_dir_all(&events).unwrap();
+    let event_dir = format!("spark.eventLog.dir=file://{}", events.display());
+    let submit = [
+        "--conf",
+        "spark.eventLog.enabled=true",
+        "--conf",
+        &event_dir,
+    ];
+    pyspark::python();
+    let original = pyspark::run_job_with(&script, &[base.to_str().unwrap()], &submit);
+    let original = String::from_utf8_lossy(&original.stdout).into_owned();
+
+    let check = Command::new(env!("CARGO_BIN_EXE_sparkfix"))
+        .args(["--target-spark", "4.3", "--select", "SPK011", "--profile"])
+        .arg(&events)
+        .arg(&script)
+        .current_dir(work.path())
+        .output()
+        .expect("the sparkfix binary runs");
+    let finding = String::from_utf8_lossy(&check.stdout).into_owned();
+    eprintln!("{finding}");
+    assert!(
+        finding.contains("SPK011 Use `repartition(1)` instead of `coalesce(1)`: the write's stage ran on 1 task(s)")
+            && finding.contains("(measured: event log "),
+        "{finding}"
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_sparkfix"))
+        .args([
+            "--write",
+            "--target-spark",
+            "4.3",
+            "--select",
+            "SPK011",
+            "--profile",
+        ])
+        .arg(&events)
+        .arg(&script)
+        .current_dir(work.path())
+        .output()
+        .expect("the sparkfix binary runs");
+    let shown = pyspark::show(&output);
+    let fixed = fs::read_to_string(&script).unwrap();
+    assert!(
+        fixed.contains("matching.repartition(1).write"),
+        "the fix:\n{fixed}\n{shown}"
+    );
+    let after = pyspark::run_job(&script, &[base.to_str().unwrap()]);
+    let after = String::from_utf8_lossy(&after.stdout).into_owned();
+    let last = |text: &str| {
+        text.lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (original, after) = (figures(&last(&original)), figures(&last(&after)));
+    eprintln!("coalesced_scan.py: original {original:?}, fixed {after:?}");
+    assert_eq!(figure(&original, "rows"), figure(&after, "rows"));
+    assert_eq!(figure(&after, "files"), 1);
+}

@@ -39,6 +39,18 @@ pub struct WriteSize {
     pub evidence: String,
 }
 
+/// The stage of a measured write that ran on as many tasks as a coalesce left it, while the
+/// run had more task slots.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NarrowStage {
+    pub tasks: u64,
+    /// The stage's task time (the sum of its tasks' durations).
+    pub task_time_ms: u64,
+    /// The task slots the run had (executors x cores).
+    pub slots: u64,
+    pub evidence: String,
+}
+
 /// A join the logs ran between relations the code joins.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JoinRun {
@@ -272,6 +284,51 @@ impl Measurements {
             }
             size
         })
+    }
+
+    /// The stage that read input and ran on `tasks` tasks in a query writing `target`, where the
+    /// run had more task slots than that: what a `coalesce(tasks)` before the write left the
+    /// stage. The one with the most task time over the runs.
+    pub fn narrow_write_stage(&self, target: &Source, tasks: u64) -> Option<NarrowStage> {
+        let mut best: Option<NarrowStage> = None;
+        for (run, used) in self.runs() {
+            let Some(slots) = sparkfix_eventlog::replay::measured_slots(run).map(u64::from) else {
+                continue;
+            };
+            for query in run.queries.iter().filter(|query| {
+                query
+                    .writes
+                    .iter()
+                    .any(|write| matching::matches(target, &write.target))
+            }) {
+                used.set();
+                let narrow = run.stages.iter().filter(|stage| {
+                    query.stage_ids.contains(&stage.id)
+                        && stage.tasks == tasks
+                        && stage.input_bytes > 0
+                        && slots > tasks
+                });
+                for stage in narrow {
+                    if best
+                        .as_ref()
+                        .is_none_or(|current| stage.task_time_ms > current.task_time_ms)
+                    {
+                        best = Some(NarrowStage {
+                            tasks,
+                            task_time_ms: stage.task_time_ms,
+                            slots,
+                            evidence: format!(
+                                "event log {}, query {}, stage {}",
+                                run.label(),
+                                query.id,
+                                stage.id
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+        best
     }
 
     /// The measured write to `target`: the run that wrote the most bytes to it.

@@ -29,6 +29,9 @@ impl Rule for CoalesceStarvesStage {
                 continue;
             }
             let Some((work, proof)) = stage_work(ctx, found) else {
+                if let Some(measured) = self.measured(ctx, found, n) {
+                    out.push(measured);
+                }
                 continue;
             };
             let tasks = if n == 1 {
@@ -47,6 +50,57 @@ impl Rule for CoalesceStarvesStage {
             let edits = vec![Edit::replace(found.method.range(), "repartition")];
             out.push(ctx.diagnostic(self, found.call.range(), message, evidence, edits));
         }
+    }
+}
+
+impl CoalesceStarvesStage {
+    /// A coalesce the code does not prove costly, before a write an event log measured: its
+    /// stage ran on `n` tasks for `min_stage_ms` or more of task time while the run had more task
+    /// slots.
+    fn measured(
+        &self,
+        ctx: &RuleContext<'_, '_>,
+        found: &CoalesceCall<'_>,
+        n: u64,
+    ) -> Option<Diagnostic> {
+        if ctx.settings.measurements.is_empty() {
+            return None;
+        }
+        let write = ctx
+            .model
+            .writes
+            .iter()
+            .find(|write| write.frame.end() == found.call.end())?;
+        let target = write.target_pattern.as_ref()?;
+        let stage = ctx.settings.measurements.narrow_write_stage(target, n)?;
+        let min_ms = ctx
+            .parameter(self, "min_stage_ms")
+            .as_integer()
+            .unwrap_or(2000)
+            .max(0) as u64;
+        if stage.task_time_ms < min_ms {
+            return None;
+        }
+        let seconds = crate::units::human_seconds;
+        let spread = stage.task_time_ms / stage.slots;
+        let message = format!(
+            "Use `repartition({n})` instead of `coalesce({n})`: the write's stage ran on {n} \
+             task(s) for {} of task time while the run had {} task slots; repartitioned, that \
+             work runs on the stage's input splits, about {} if it spreads over all the slots, \
+             plus one shuffle of its output (not estimated)",
+            seconds(stage.task_time_ms),
+            stage.slots,
+            seconds(spread)
+        );
+        let evidence = Evidence::Measured(format!(
+            "{}: {} task(s), {} of task time, {} slots",
+            stage.evidence,
+            stage.tasks,
+            seconds(stage.task_time_ms),
+            stage.slots
+        ));
+        let edits = vec![Edit::replace(found.method.range(), "repartition")];
+        Some(ctx.diagnostic(self, found.call.range(), message, evidence, edits))
     }
 }
 
