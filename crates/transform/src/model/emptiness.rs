@@ -139,13 +139,14 @@ fn rdd_of(receiver: SyntaxNode<'_>) -> Option<SyntaxNode<'_>> {
 pub fn counted_name(call: SyntaxNode<'_>) -> Option<CountedName<'_>> {
     let (statement, name) = call.bound_directly()?;
     let reads = statement.reads_after(name)?;
-    let (tests, other_uses): (Vec<_>, Vec<_>) = reads
-        .into_iter()
-        .partition(|read| read.zero_test().is_some());
-    let tests = tests
-        .into_iter()
-        .filter_map(|read| read.zero_test().map(|test| test.test))
-        .collect::<Vec<_>>();
+    let mut tests = Vec::new();
+    let mut other_uses = Vec::new();
+    for read in reads {
+        match read.zero_test() {
+            Some(test) => tests.push(test.test),
+            None => other_uses.push(read),
+        }
+    }
     let only_logged = other_uses
         .iter()
         .all(|read| matches!(read.value_sink(), ValueSink::Logging { .. }));

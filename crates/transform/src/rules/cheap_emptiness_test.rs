@@ -93,12 +93,14 @@ impl Rule for CheapEmptinessTest {
 /// is no full pass for `cache-reused-dataframe` to cache for (the two rules cooperate as
 /// count-in-passing and the cache do).
 pub(super) fn becomes_limited(ctx: &RuleContext<'_, '_>, action: &Action<'_>) -> bool {
+    // Most actions test nothing: that is decided first, before the rule selection.
+    let Some(emptiness) = action.emptiness else {
+        return false;
+    };
     let rule = CheapEmptinessTest;
     ctx.settings.rules.enables(rule.code(), rule.name())
         && lineage_of(ctx, action) == Lineage::MapOnly
-        && action
-            .emptiness
-            .is_some_and(|emptiness| cheap_test(ctx, action, emptiness.form).is_some())
+        && cheap_test(ctx, action, emptiness.form).is_some()
 }
 
 /// The cheap test for `form` on `action`'s lineage, `None` when the code's is as cheap (or
@@ -111,7 +113,7 @@ fn cheap_test(
     let target = ctx.settings.target_spark;
     let lineage = lineage_of(ctx, action);
     use EmptinessForm::{IsEmpty, LimitOneCount, Take};
-    if target >= IS_EMPTY_COUNTS_SINCE {
+    if counts(ctx) {
         return match (lineage, form) {
             // One task already when the first split has a row.
             (Lineage::MapOnly, Take) => None,
@@ -137,6 +139,11 @@ fn cheap_test(
         (Lineage::MapOnly, _) => Some(Cheap::Head),
         (_, _) => None,
     }
+}
+
+/// Whether the target's `isEmpty()` counts a `limit(1)` of every split (Spark 4).
+fn counts(ctx: &RuleContext<'_, '_>) -> bool {
+    ctx.settings.target_spark >= IS_EMPTY_COUNTS_SINCE
 }
 
 /// The cheap test of `frame` (its text), true when it has no rows if `true_when_empty`.
@@ -212,11 +219,7 @@ impl CheapEmptinessTest {
         let message = format!(
             "Test `{replacement}` instead of `{test}`, which only asks whether `{frame}` has \
              rows: {}",
-            cost(
-                emptiness.form,
-                cheap,
-                ctx.settings.target_spark >= IS_EMPTY_COUNTS_SINCE
-            )
+            cost(emptiness.form, cheap, counts(ctx))
         );
         let lineage = match lineage_of(ctx, action) {
             Lineage::Shuffled => "a shuffle stands in the lineage",
@@ -265,11 +268,7 @@ impl CheapEmptinessTest {
                 "Test `{test}` where `{name}` is tested ({}): `{name}` counts `{frame}` only to \
                  ask whether it has rows, and {}",
                 lines(&counted.tests),
-                cost(
-                    EmptinessForm::Count,
-                    cheap,
-                    ctx.settings.target_spark >= IS_EMPTY_COUNTS_SINCE
-                )
+                cost(EmptinessForm::Count, cheap, counts(ctx))
             );
             let why = format!("`{name}` is only compared with 0 or tested for truth");
             (message, self.evidence(ctx, action, why))
@@ -279,11 +278,7 @@ impl CheapEmptinessTest {
                  if that use can go, test `{test}` instead: {}",
                 lines(&counted.tests),
                 lines(&counted.other_uses),
-                cost(
-                    EmptinessForm::Count,
-                    cheap,
-                    ctx.settings.target_spark >= IS_EMPTY_COUNTS_SINCE
-                )
+                cost(EmptinessForm::Count, cheap, counts(ctx))
             );
             let evidence = Evidence::Guessed {
                 what: format!(

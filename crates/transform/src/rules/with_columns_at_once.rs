@@ -152,7 +152,17 @@ impl WithColumnsAtOnce {
         }
         let keys = keys?;
         for (index, (_, value)) in chain.columns.iter().enumerate() {
-            let reads: Vec<String> = reads(*value, &[]).iter().map(|read| fold(read)).collect();
+            let Some(reads) = reads(*value, &[]) else {
+                let evidence = Evidence::Guessed {
+                    what: "that no call reads a column an earlier one writes (a value builds a \
+                           string the code does not compute)"
+                        .to_string(),
+                    confirm: "the columns' names".to_string(),
+                };
+                let message = format!("{message}, if no call reads a column an earlier one writes");
+                return Some(ctx.diagnostic(self, range, message, evidence, Vec::new()));
+            };
+            let reads: Vec<String> = reads.iter().map(|read| fold(read)).collect();
             let earlier = &keys[..index];
             if earlier.contains(&keys[index])
                 || earlier
@@ -346,12 +356,19 @@ fn evaluate(expression: SyntaxNode<'_>, bound: &[(&str, String)]) -> Option<Stri
         return Some(text.to_string());
     }
     if let Some(template) = expression.string_template() {
-        // An f-string whose every field is a target name, in order.
+        // An f-string whose every field is a bare target name (`{c}`, not `{c[0]}` or
+        // `{c:>8}`), in order.
         let fields: Vec<&str> = expression
             .descendants()
             .filter_map(|node| node.as_name())
             .collect();
-        if template.contains("{{") || template.matches("{}").count() != fields.len() {
+        let text = expression.text();
+        if template.contains("{{")
+            || template.matches("{}").count() != fields.len()
+            || fields
+                .iter()
+                .any(|field| !text.contains(&format!("{{{field}}}")))
+        {
             return None;
         }
         let mut out = template;
@@ -410,7 +427,12 @@ fn independent(found: &ColumnLoop<'_>, case_sensitive: bool) -> Independence {
                 return Unsure("the written names do not follow from the literals".to_string());
             };
             for (index, bound) in iterations.iter().enumerate() {
-                let reads: Vec<String> = reads(found.value, bound).into_iter().map(fold).collect();
+                let Some(reads) = reads(found.value, bound) else {
+                    return Unsure(
+                        "an expression builds a string the literals do not give".to_string(),
+                    );
+                };
+                let reads: Vec<String> = reads.into_iter().map(fold).collect();
                 if written[..index]
                     .iter()
                     .any(|column| reads.iter().any(|read| mentions(read, column)))
@@ -448,15 +470,21 @@ fn independent(found: &ColumnLoop<'_>, case_sensitive: bool) -> Independence {
 }
 
 /// What an iteration's expression may read a column by: the strings it spells (f-strings with
-/// the iteration's values), and each target name's value.
-fn reads(expression: SyntaxNode<'_>, bound: &[(&str, String)]) -> Vec<String> {
+/// the iteration's values), and each target name's value. `None` when it builds a string whose
+/// value does not follow from them (`f"{c[0]}"`): it may name any column.
+fn reads(expression: SyntaxNode<'_>, bound: &[(&str, String)]) -> Option<Vec<String>> {
     let mut reads: Vec<String> = bound.iter().map(|(_, value)| value.clone()).collect();
     for node in expression.descendants() {
-        if let Some(text) = evaluate(node, bound).or_else(|| node.string_template()) {
-            reads.push(text);
+        let Some(template) = node.string_template() else {
+            continue;
+        };
+        match evaluate(node, bound) {
+            Some(text) => reads.push(text),
+            None if template.contains("{}") => return None,
+            None => reads.push(template),
         }
     }
-    reads
+    Some(reads)
 }
 
 /// Whether `text` (a string the expression spells) may name `column`: equal to it, or holding
