@@ -15,7 +15,16 @@ use crate::formats::OutputFormat;
 use crate::language::Language;
 use crate::layout::{Layout, PlainText};
 use crate::report::{FileError, Finding};
-use crate::write::write_atomically;
+use crate::write::replace_if_unchanged;
+
+/// The most Python one source may hold (a file, a notebook's cells joined, stdin): larger sources
+/// are skipped with a message. Job files are far smaller; this bounds the work on generated or
+/// hostile input to about a second.
+pub const MAX_SOURCE_BYTES: usize = 1 << 20;
+
+/// Files larger than this are not even read (a notebook's JSON may hold large outputs beside a
+/// little code, so its file may pass [`MAX_SOURCE_BYTES`]).
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
 
 /// What every file of a run shares (each file's settings come with it: see
 /// [`crate::config::FileSettings`]).
@@ -82,15 +91,19 @@ pub fn process_file(
     settings: &Settings,
     context: &Context,
 ) -> Analysis {
+    if let Ok(metadata) = std::fs::metadata(path)
+        && metadata.len() > MAX_FILE_BYTES
+    {
+        return Analysis::failed(too_large(metadata.len(), MAX_FILE_BYTES, "file"));
+    }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) => return Analysis::failed(format!("cannot read: {error}")),
     };
     let mut analysis = analyze(&bytes, name, language, settings, context);
-    drop(bytes);
     let original_findings = std::mem::take(&mut analysis.original_findings);
     if let Some(fixed) = analysis.fixed.take()
-        && let Err(error) = write_atomically(path, &fixed)
+        && let Err(error) = replace_if_unchanged(path, &bytes, &fixed)
     {
         analysis.findings = original_findings;
         analysis.applied = 0;
@@ -138,6 +151,13 @@ pub fn analyze_text(
     context: &Context,
     layout: &dyn Layout,
 ) -> Analysis {
+    if source.len() > MAX_SOURCE_BYTES {
+        return Analysis::failed(too_large(
+            source.len() as u64,
+            MAX_SOURCE_BYTES as u64,
+            "source",
+        ));
+    }
     match context.mode {
         Mode::Check => match check(source, settings) {
             Ok(diagnostics) => {
@@ -161,6 +181,24 @@ pub fn analyze_text(
             Err(error) => Analysis::unparsable(error, source, layout),
         },
     }
+}
+
+/// `skipped: 9.5 MiB of Python ...`: why a source too large for sparkfix is left alone.
+fn too_large(size: u64, limit: u64, what: &str) -> String {
+    let mib = |bytes: u64| {
+        let value = bytes as f64 / (1u64 << 20) as f64;
+        if value >= 10.0 || value.fract() == 0.0 {
+            format!("{value:.0} MiB")
+        } else {
+            format!("{value:.1} MiB")
+        }
+    };
+    format!(
+        "skipped: the {what} is {} ({size} bytes), over sparkfix's limit of {} per {what}; left \
+         unchanged",
+        mib(size),
+        mib(limit)
+    )
 }
 
 /// The comments `--add-noqa` added, and the findings still shown (those on lines that cannot
@@ -296,6 +334,36 @@ mod tests {
             &context(Mode::Write),
         );
         assert_eq!(analysis, Analysis::default());
+    }
+
+    #[test]
+    fn skips_sources_over_the_size_limit() {
+        let line = "# spark\n";
+        let under = line.repeat(MAX_SOURCE_BYTES / line.len());
+        let over = format!("{under}{line}");
+        let run = |source: &str, mode| {
+            analyze(
+                source.as_bytes(),
+                "a.py",
+                Language::Python,
+                &Settings::default(),
+                &context(mode),
+            )
+        };
+        for mode in [Mode::Check, Mode::Diff, Mode::Write] {
+            let analysis = run(&over, mode);
+            let error = analysis.error.expect("skipped");
+            assert_eq!(
+                error.reason,
+                format!(
+                    "skipped: the source is 1.0 MiB ({} bytes), over sparkfix's limit of 1 MiB \
+                     per source; left unchanged",
+                    over.len()
+                )
+            );
+            assert_eq!((analysis.fixed, analysis.diff), (None, None));
+            assert_eq!(run(&under, mode).error, None);
+        }
     }
 
     #[test]

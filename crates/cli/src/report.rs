@@ -233,19 +233,45 @@ pub fn cell_prefix(cell: Option<usize>) -> String {
 /// ```
 pub fn push_caret(out: &mut String, number: usize, column: usize, text: &str) {
     let text = text.trim_end_matches(['\r', '\n']);
+    let (shown, column) = clip(text, column);
     let gutter = " ".repeat(number.to_string().len());
     // Tabs stay tabs so the caret lines up however the terminal expands them.
-    let pad: String = text
+    let pad: String = shown
         .chars()
         .take(column.saturating_sub(1))
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
     let _ = writeln!(out, "{gutter} |");
-    let _ = writeln!(out, "{number} | {text}");
+    let _ = writeln!(out, "{number} | {shown}");
     let _ = writeln!(out, "{gutter} | {pad}^");
 }
 
-/// The text of 1-based line `number` of `source`, if it has one.
+/// The characters of a source line shown under an error at most; a longer line is cut to this
+/// many around the column, with `…` where it was cut.
+const SHOWN_CHARS: usize = 100;
+
+/// `text`, cut around the 1-based character `column` when longer than [`SHOWN_CHARS`], and the
+/// column in what is shown.
+fn clip(text: &str, column: usize) -> (String, usize) {
+    let length = text.chars().count();
+    if length <= SHOWN_CHARS {
+        return (text.to_owned(), column);
+    }
+    let at = column.saturating_sub(1).min(length);
+    let start = at.saturating_sub(SHOWN_CHARS / 2).min(length - SHOWN_CHARS);
+    let end = start + SHOWN_CHARS;
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(text.chars().skip(start).take(SHOWN_CHARS));
+    if end < length {
+        shown.push('…');
+    }
+    (shown, column - start + usize::from(start > 0))
+}
+
+/// The text of line `number` (1-based) of `source`, without its line ending.
 pub fn line_of(source: &str, number: usize) -> Option<String> {
     source
         .split('\n')
@@ -358,6 +384,23 @@ fn plural(count: usize, one: &str, many: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_line_is_cut_around_the_caret() {
+        let line = format!("x = {}1{}", "(".repeat(300), ")".repeat(300));
+        let mut out = String::new();
+        push_caret(&mut out, 3, 205, &line);
+        let shown = format!("…{}…", "(".repeat(100));
+        let pad = " ".repeat(51);
+        assert_eq!(out, format!("  |\n3 | {shown}\n  | {pad}^\n"));
+        // The caret stays under the character it points at near either end.
+        let (shown, column) = clip(&line, 2);
+        assert_eq!((shown.chars().nth(column - 1), column), (Some(' '), 2));
+        let (shown, column) = clip(&line, 605);
+        assert_eq!(shown.chars().nth(column - 1), Some(')'));
+        assert!(shown.starts_with('…') && !shown.ends_with('…'));
+        assert_eq!(clip("short", 3), ("short".to_owned(), 3));
+    }
 
     fn tally(
         findings: usize,

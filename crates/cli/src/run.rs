@@ -34,13 +34,15 @@ pub fn run(
                 let name = paths::display(&target.path, cwd.as_deref());
                 let analysis = match &target.problem {
                     Some(problem) => Analysis::failed(problem.clone()),
-                    None => process_file(
-                        &target.path,
-                        &name,
-                        target.language,
-                        &target.settings.settings,
-                        context,
-                    ),
+                    None => isolated(|| {
+                        process_file(
+                            &target.path,
+                            &name,
+                            target.language,
+                            &target.settings.settings,
+                            context,
+                        )
+                    }),
                 };
                 progress.inc();
                 (name, analysis, target.settings.strict)
@@ -56,6 +58,25 @@ pub fn run(
         }
     }
     tally
+}
+
+/// Runs `process` so that a panic (a sparkfix bug) fails only its own file: the file is left
+/// as it was (writes happen last and are atomic) and the others go on.
+pub fn isolated(process: impl FnOnce() -> Analysis) -> Analysis {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(process)) {
+        Ok(analysis) => analysis,
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|text| (*text).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no message".to_owned());
+            Analysis::failed(format!(
+                "internal error: sparkfix panicked ({message}); left unchanged. Please report \
+                 it with this file"
+            ))
+        }
+    }
 }
 
 /// Prints one source's results, its findings going to stdout, and adds them to `tally`;

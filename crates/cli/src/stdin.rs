@@ -30,7 +30,7 @@ pub fn run(
         run::print(name, &analysis, strict, context, output, &mut tally);
         return tally;
     }
-    let mut analysis = analyze(&bytes, name, language, settings, context);
+    let mut analysis = run::isolated(|| analyze(&bytes, name, language, settings, context));
     if !context.mode.writes() {
         let mut tally = Tally::default();
         run::print(name, &analysis, strict, context, output, &mut tally);

@@ -87,8 +87,15 @@ mod tests {
             ".filter('x')".repeat(10_000)
         );
         let file = SourceFile::parse(chain);
-        assert_eq!(file.first_syntax_error(), None);
+        let error = file.first_syntax_error().expect("too deep for CPython");
+        assert!(
+            error.reason.starts_with("nested over 4000 levels deep"),
+            "{error:?}"
+        );
         assert!(file.root().descendants().count() > 10_000);
+        // 1500 calls nest 3000 levels: as deep as CPython compiles, and accepted.
+        let chain = format!("df = spark.read.parquet('p'){}\n", ".f()".repeat(1_400));
+        assert_eq!(SourceFile::parse(chain).first_syntax_error(), None);
         let nested = format!("x = {}1{}\n", "(".repeat(100_000), ")".repeat(100_000));
         let file = SourceFile::parse(nested);
         assert!(file.root().descendants().count() > 100_000);

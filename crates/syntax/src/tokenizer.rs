@@ -19,6 +19,12 @@ use crate::syntax_error::SyntaxError;
 /// The column a tab advances to is the next multiple of this (CPython's `TABSIZE`).
 const TAB_SIZE: usize = 8;
 
+/// CPython's tokenizer refuses a bracket opened inside this many open ones (`MAXLEVEL`).
+const MAX_BRACKETS: usize = 200;
+
+/// CPython's tokenizer refuses this many levels of indentation, the first included (`MAXINDENT`).
+const MAX_INDENTS: usize = 100;
+
 /// String prefixes Python 3 accepts, lowercased (`t` strings since 3.14).
 const PREFIXES: [&[u8]; 11] = [
     b"r", b"u", b"b", b"f", b"t", b"br", b"rb", b"fr", b"rf", b"tr", b"rt",
@@ -240,6 +246,9 @@ impl<'t> Scanner<'t> {
                 self.parser_error(at, "unexpected indent");
                 self.unexpected_indent_first = true;
             }
+            if self.indents.len() >= MAX_INDENTS {
+                return Err(error(at, "too many levels of indentation"));
+            }
             self.indents.push(indent);
             return Ok(());
         }
@@ -401,6 +410,9 @@ impl<'t> Scanner<'t> {
                 self.token(start, None, false);
             }
             b'(' | b'[' | b'{' => {
+                if self.brackets.len() >= MAX_BRACKETS {
+                    return Err(error(start, "too many nested parentheses"));
+                }
                 self.pos += 1;
                 self.token(start, None, false);
                 self.brackets.push(Bracket {
@@ -1009,7 +1021,10 @@ mod tests {
     #[test]
     fn linear_in_deep_and_long_input() {
         let nested = format!("x = {}1{}\n", "(".repeat(100_000), ")".repeat(100_000));
-        assert_clean(&nested);
+        assert_eq!(
+            tokenizer_error(&nested),
+            Some((1, "too many nested parentheses".to_owned()))
+        );
         let fields = format!("s = f'{}'\n", "{x}".repeat(100_000));
         assert_clean(&fields);
         let deep = (0..2_000)
@@ -1017,6 +1032,42 @@ mod tests {
             .collect::<String>()
             + &" ".repeat(2_000)
             + "pass\n";
-        assert_clean(&deep);
+        assert_eq!(
+            tokenizer_error(&deep),
+            Some((101, "too many levels of indentation".to_owned()))
+        );
+    }
+
+    #[test]
+    fn nesting_limits_are_cpythons() {
+        // Checked against CPython 3.11: 200 brackets and 99 indented levels compile, one more
+        // does not.
+        // Every kind of bracket counts.
+        assert_eq!(
+            tokenizer_error(&format!(
+                "x = {}{{1}}{}\n",
+                "[(".repeat(100),
+                ")]".repeat(100)
+            )),
+            Some((1, "too many nested parentheses".to_owned()))
+        );
+        let parens = |n: usize| format!("x = {}1{}\n", "(".repeat(n), ")".repeat(n));
+        assert_clean(&parens(200));
+        assert_eq!(
+            tokenizer_error(&parens(201)),
+            Some((1, "too many nested parentheses".to_owned()))
+        );
+        let blocks = |n: usize| {
+            (0..n)
+                .map(|depth| format!("{}if x:\n", "    ".repeat(depth)))
+                .collect::<String>()
+                + &"    ".repeat(n)
+                + "pass\n"
+        };
+        assert_clean(&blocks(99));
+        assert_eq!(
+            tokenizer_error(&blocks(100)),
+            Some((101, "too many levels of indentation".to_owned()))
+        );
     }
 }

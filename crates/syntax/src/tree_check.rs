@@ -29,6 +29,12 @@ const FUTURE_FEATURES: [&str; 10] = [
     "annotations",
 ];
 
+/// Trees deeper than this are refused. CPython 3.11 stops compiling an expression about 3000
+/// levels deep (`RecursionError`: a chain of 1500 calls, a sum of 3000 terms); a tree-sitter
+/// tree is a little deeper than CPython's for the same code (parentheses, argument lists), so
+/// the limit leaves room and never refuses what CPython compiles.
+pub(crate) const MAX_TREE_DEPTH: u32 = 4000;
+
 /// What the walk found, by how CPython ranks it.
 #[derive(Debug, Default)]
 pub(crate) struct Findings {
@@ -77,6 +83,24 @@ pub(crate) fn scan(root: Node<'_>, text: &str, parser_error: Option<SyntaxError>
     let mut scratch = root.walk();
     let mut walk = Preorder::new(root);
     while let Some(node) = walk.next() {
+        if walk.depth() > MAX_TREE_DEPTH {
+            let start = node.start_byte();
+            if walker
+                .findings
+                .parser
+                .as_ref()
+                .is_none_or(|error| error.offset > start)
+            {
+                walker.findings.parser = Some(SyntaxError::new(
+                    start,
+                    format!(
+                        "nested over {MAX_TREE_DEPTH} levels deep, more than sparkfix follows \
+                         (CPython gives up at about 3000: RecursionError)"
+                    ),
+                ));
+            }
+            break;
+        }
         let kind = node.kind_id();
         // An error node, or a missing one (`for x in :` misses an identifier).
         let broken = has_error && (node.is_error() || node.is_missing());

@@ -28,6 +28,11 @@ impl<'t> Preorder<'t> {
         }
     }
 
+    /// How far below the root the node returned last is (the root is at 0).
+    pub fn depth(&self) -> u32 {
+        self.cursor.depth()
+    }
+
     /// Do not descend into the children of the node returned last.
     pub fn skip_children(&mut self) {
         self.skip_children = true;

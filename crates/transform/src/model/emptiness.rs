@@ -7,6 +7,8 @@
 use sparkfix_syntax::SyntaxNode;
 use sparkfix_syntax::views::{EmptinessTest, ValueSink};
 
+use super::name_reads::NameReads;
+
 /// What the code spells to test for rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EmptinessForm {
@@ -136,9 +138,12 @@ fn rdd_of(receiver: SyntaxNode<'_>) -> Option<SyntaxNode<'_>> {
 }
 
 /// The emptiness tests among the reads of the name a `count()` at `call` is bound to.
-pub fn counted_name(call: SyntaxNode<'_>) -> Option<CountedName<'_>> {
+pub fn counted_name<'t>(
+    call: SyntaxNode<'t>,
+    name_reads: &mut NameReads<'t>,
+) -> Option<CountedName<'t>> {
     let (statement, name) = call.bound_directly()?;
-    let reads = statement.reads_after(name)?;
+    let reads = name_reads.after(statement, name)?;
     let mut tests = Vec::new();
     let mut other_uses = Vec::new();
     for read in reads {

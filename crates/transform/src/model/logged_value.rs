@@ -5,6 +5,8 @@
 use sparkfix_syntax::SyntaxNode;
 use sparkfix_syntax::views::ValueSink;
 
+use super::name_reads::NameReads;
+
 /// How many names a value may pass through (`total = df.count()`, `dropped = total - kept`...)
 /// before the model stops following it.
 const MAX_NAMES: usize = 4;
@@ -22,12 +24,15 @@ pub struct LoggedValue<'t> {
 /// Where the value of `expression` goes, when it reaches log statements and nothing else.
 /// `None` when any of its uses is not a log line, when a name it is bound to cannot be followed
 /// (see [`SyntaxNode::reads_after`]), or when it is bound and never read.
-pub fn log_lines<'t>(expression: SyntaxNode<'t>) -> Option<LoggedValue<'t>> {
+pub fn log_lines<'t>(
+    expression: SyntaxNode<'t>,
+    name_reads: &mut NameReads<'t>,
+) -> Option<LoggedValue<'t>> {
     let mut logged = LoggedValue {
         calls: Vec::new(),
         statements: Vec::new(),
     };
-    follow(expression, 0, &mut logged)?;
+    follow(expression, 0, &mut logged, name_reads)?;
     for list in [&mut logged.calls, &mut logged.statements] {
         list.sort_by_key(|node| node.start());
         list.dedup();
@@ -39,6 +44,7 @@ fn follow<'t>(
     expression: SyntaxNode<'t>,
     names: usize,
     logged: &mut LoggedValue<'t>,
+    name_reads: &mut NameReads<'t>,
 ) -> Option<()> {
     match expression.value_sink() {
         ValueSink::Logging { call } => {
@@ -47,13 +53,13 @@ fn follow<'t>(
             Some(())
         }
         ValueSink::Assigned { statement, name } if names < MAX_NAMES => {
-            let reads = statement.reads_after(name)?;
+            let reads = name_reads.after(statement, name)?;
             if reads.is_empty() {
                 return None;
             }
             logged.statements.push(statement);
             for read in reads {
-                follow(read, names + 1, logged)?;
+                follow(read, names + 1, logged, name_reads)?;
             }
             Some(())
         }
@@ -78,7 +84,7 @@ mod tests {
                     .is_some_and(|call| call.callee_name() == Some("count"))
             })
             .expect("a count() call");
-        log_lines(call).map(|logged| {
+        log_lines(call, &mut super::NameReads::default()).map(|logged| {
             logged
                 .calls
                 .iter()

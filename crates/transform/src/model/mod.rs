@@ -13,6 +13,7 @@ mod format;
 mod layout;
 mod lineage;
 mod logged_value;
+mod name_reads;
 mod size;
 mod spark_api;
 mod write;

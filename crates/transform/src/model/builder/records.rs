@@ -236,10 +236,12 @@ impl<'t> Builder<'t> {
         if frames.is_empty() {
             return;
         }
-        let logged_in = (method == "count").then(|| log_lines(node)).flatten();
+        let logged_in = (method == "count")
+            .then(|| log_lines(node, &mut self.name_reads))
+            .flatten();
         let emptiness = emptiness_of(method, node, receiver.on_rdd);
         let counted_into = (method == "count" && emptiness.is_none())
-            .then(|| counted_name(node))
+            .then(|| counted_name(node, &mut self.name_reads))
             .flatten();
         self.actions.push(Action {
             method,
