@@ -1,6 +1,7 @@
 //! Python tools the end-to-end tests use: a JSON-schema validator for the SARIF output, maturin
-//! to build the wheel, the real `pre-commit`, and Jupyter's `nbformat` (to write the notebooks
-//! the notebook tests read, and to read and validate what sparkfix wrote): a virtualenv `<target>/tools-venv` created on first use with
+//! to build the wheel, the real `pre-commit`, `ruff` (for its undefined-name check), and
+//! Jupyter's `nbformat` (to write the notebooks the notebook tests read, and to read and validate
+//! what sparkfix wrote): a virtualenv `<target>/tools-venv` created on first use with
 //! `python3 -m venv` and `pip install` of the pinned [`PACKAGES`], under an OS lock on
 //! `<target>/tools-venv.lock` so that test binaries running in parallel install once. Missing
 //! `python3` fails the test with a message saying what to install: nothing is skipped.
@@ -20,11 +21,18 @@ pub const PACKAGES: &[(&str, &str)] = &[
     ("maturin==1.16.0", "maturin"),
     ("pre-commit==4.7.0", "pre_commit"),
     ("nbformat==5.11.1", "nbformat"),
+    ("ruff==0.17.6", "ruff"),
 ];
 
 /// An executable the tools virtualenv installed (`maturin`, `pre-commit`).
 pub fn tool(name: &str) -> PathBuf {
     python().parent().expect("the venv's bin folder").join(name)
+}
+
+/// The `ruff` executable the tools virtualenv installed (the real-code test runs
+/// `ruff check --select F821` before and after sparkfix, to find names a fix left undefined).
+pub fn ruff() -> PathBuf {
+    tool("ruff")
 }
 
 /// The target folder of this build (`<target>`), where the tools venv lives.

@@ -2,11 +2,14 @@
 //! accepts: indentation (unexpected indents, dedents to no outer level, tabs mixed with spaces,
 //! a missing indented block), strings and brackets left open, incomplete escapes, Python 2
 //! literals (`0777`, `10L`, `ur""`, backquotes, `<>`), a line ending with `=` or a non-compound
-//! line ending with `:`, and null bytes. A line holding only a `\` continuation is refused too:
+//! line ending with `:`, null bytes, and the characters tree-sitter takes for spaces and CPython
+//! refuses (no-break and zero-width spaces, a byte-order mark past the start). A line holding only
+//! a `\` continuation is refused too:
 //! CPython accepts it, but tree-sitter misreads the blocks after it.
 //!
 //! One pass over the bytes, linear and without recursion: strings, f-string replacement fields
-//! (nested as Python 3.12 allows) and brackets are explicit stacks. Indentation follows CPython's
+//! (nested as Python 3.12 allows, but without line breaks in a one-line string, which Python
+//! 3.11 refuses) and brackets are explicit stacks. Indentation follows CPython's
 //! tokenizer: a tab advances the column to the next multiple of 8, and every indentation is also
 //! measured with tabs counting 1, so that two lines whose order changes with the tab size are
 //! refused (`TabError`). Lines inside brackets, after a `\` continuation, blank or holding only a
@@ -18,6 +21,32 @@ use crate::syntax_error::SyntaxError;
 
 /// The column a tab advances to is the next multiple of this (CPython's `TABSIZE`).
 const TAB_SIZE: usize = 8;
+
+/// Keywords that cannot end a logical line: each needs something after it (`a and`, `import`,
+/// `from`). Soft keywords (`match`, `case`, `type`) are names too, and may.
+const DANGLING_KEYWORDS: [&[u8]; 21] = [
+    b"and",
+    b"or",
+    b"not",
+    b"in",
+    b"is",
+    b"import",
+    b"from",
+    b"as",
+    b"del",
+    b"assert",
+    b"global",
+    b"nonlocal",
+    b"await",
+    b"lambda",
+    b"if",
+    b"elif",
+    b"while",
+    b"for",
+    b"with",
+    b"class",
+    b"def",
+];
 
 /// CPython's tokenizer refuses a bracket opened inside this many open ones (`MAXLEVEL`).
 const MAX_BRACKETS: usize = 200;
@@ -108,9 +137,9 @@ struct LogicalLine {
     ends_with_colon: bool,
     /// The end of that `:`.
     colon_end: usize,
-    /// Where its last token is, when that is a `=` (as in `x = `, which tree-sitter joins to the
-    /// next line).
-    dangling_equals: Option<usize>,
+    /// Where its last token is, when that is an operator that needs a right operand (`x = `,
+    /// `a +`, `spark.`, `a and`), which tree-sitter may join to the next line.
+    dangling_operator: Option<usize>,
     /// Its first two tokens when they are words (`async def`).
     words: [Option<Range<usize>>; 2],
 }
@@ -164,6 +193,17 @@ impl<'t> Scanner<'t> {
     fn run(&mut self) -> Result<(), SyntaxError> {
         if let Some(offset) = memchr::memchr(0, self.bytes) {
             return Err(error(offset, "source code cannot contain null bytes"));
+        }
+        if let Some(offset) = memchr::memchr_iter(b'\r', self.bytes)
+            .find(|&at| self.bytes.get(at + 1) != Some(&b'\n'))
+        {
+            // CPython reads a lone `\r` as a line break, tree-sitter as a space: the two would
+            // see different programs.
+            return Err(error(
+                offset,
+                "a carriage return without a line feed is not supported (CPython reads a line \
+                 break where tree-sitter reads a space)",
+            ));
         }
         loop {
             if std::mem::take(&mut self.at_line_start) {
@@ -321,7 +361,7 @@ impl<'t> Scanner<'t> {
     /// of it), and no statement ends with `=`.
     fn end_logical_line(&mut self) {
         let line = std::mem::take(&mut self.line);
-        if let Some(at) = line.dangling_equals {
+        if let Some(at) = line.dangling_operator {
             self.parser_error(at, "invalid syntax");
         }
         if line.tokens > 0 && line.ends_with_colon {
@@ -365,7 +405,7 @@ impl<'t> Scanner<'t> {
             *slot = word;
         }
         self.line.tokens += 1;
-        self.line.dangling_equals = None;
+        self.line.dangling_operator = None;
         self.line.ends_with_colon = colon && self.brackets.is_empty();
         if self.line.ends_with_colon {
             self.line.colon_end = self.pos;
@@ -385,6 +425,19 @@ impl<'t> Scanner<'t> {
         match byte {
             b' ' | b'\t' | b'\x0c' => self.pos += 1,
             b'\n' | b'\r' => {
+                if let Some(Mode::Field { quote, .. }) = self.modes.last()
+                    && !quote.triple
+                {
+                    // Python 3.12 takes a line break in a field of a one-line f-string; earlier
+                    // versions, and tree-sitter's scanner, end the string there.
+                    return Err(SyntaxError::new(
+                        quote.start,
+                        format!(
+                            "unterminated string literal (detected at line {})",
+                            line_number(self.bytes, start)
+                        ),
+                    ));
+                }
                 self.pos += self.newline_at(start);
                 if self.brackets.is_empty() {
                     self.end_logical_line();
@@ -440,9 +493,27 @@ impl<'t> Scanner<'t> {
                 self.pos += 1;
                 self.token(start, None, true);
             }
+            0xc2 | 0xe1..=0xe3 | 0xef
+                if self
+                    .text
+                    .get(start..)
+                    .and_then(invisible_character)
+                    .is_some() =>
+            {
+                let character = self.text[start..].chars().next().unwrap_or_default();
+                return Err(error(
+                    start,
+                    &format!(
+                        "invalid non-printable character U+{:04X}",
+                        u32::from(character)
+                    ),
+                ));
+            }
             _ if is_word_start(byte) => {
                 let mut end = start + 1;
-                while self.byte(end).is_some_and(is_word_byte) {
+                while self.byte(end).is_some_and(is_word_byte)
+                    && self.text.get(end..).and_then(invisible_character).is_none()
+                {
                     end += 1;
                 }
                 self.pos = end;
@@ -458,6 +529,9 @@ impl<'t> Scanner<'t> {
                     self.open_string(end, word);
                 } else {
                     self.token(start, Some(start..end), false);
+                    if DANGLING_KEYWORDS.contains(&word) && self.modes.is_empty() {
+                        self.line.dangling_operator = Some(start);
+                    }
                 }
             }
             b':' => {
@@ -467,14 +541,37 @@ impl<'t> Scanner<'t> {
             }
             _ => {
                 // An operator; multi-byte ones (`->`, `**=`) take several turns, which is the same.
+                let ellipsis = byte == b'.'
+                    && (self.byte(start + 1) == Some(b'.')
+                        || start > 0 && self.bytes[start - 1] == b'.');
+                let power = byte == b'*'
+                    && (self.byte(start + 1) == Some(b'*')
+                        || start > 0 && self.bytes[start - 1] == b'*');
+                let top_level = self.modes.is_empty() && self.brackets.is_empty();
+                if top_level
+                    && self.line.tokens == 0
+                    && (b"=,;%/|&^<>!".contains(&byte) || power || byte == b'.' && !ellipsis)
+                {
+                    // No statement starts with a binary operator: tree-sitter may have joined
+                    // this line to the one before.
+                    self.parser_error(start, "invalid syntax");
+                }
                 self.pos += 1;
                 self.token(start, None, false);
-                if byte == b'=' && self.modes.is_empty() {
-                    self.line.dangling_equals = Some(start);
+                let needs_operand = b"=+-/%@|&^<>~.".contains(&byte) && !ellipsis
+                    || byte == b'*' && !self.after_import(start);
+                if needs_operand && self.modes.is_empty() {
+                    self.line.dangling_operator = Some(start);
                 }
             }
         }
         Ok(())
+    }
+
+    /// Whether the token before `at` is the keyword `import` (`from m import *`).
+    fn after_import(&self, at: usize) -> bool {
+        let before = self.bytes[..at].trim_ascii_end();
+        before.ends_with(b"import") && before.len() > 6 && !is_word_byte(before[before.len() - 7])
     }
 
     /// Where the line after the `\` continuation at `at` starts.
@@ -731,6 +828,26 @@ impl<'t> Scanner<'t> {
     }
 }
 
+/// The first character of `code` when tree-sitter takes it for a space and CPython refuses it
+/// outside strings and comments: no-break and other Unicode spaces, line and paragraph
+/// separators, zero-width spaces and a byte-order mark past the start of the file.
+fn invisible_character(code: &str) -> Option<char> {
+    let character = code.chars().next()?;
+    let invisible = matches!(
+        character,
+        '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200b}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202f}'
+                | '\u{205f}'
+                | '\u{2060}'
+                | '\u{3000}'
+                | '\u{feff}'
+    );
+    invisible.then_some(character)
+}
+
 fn error(offset: usize, reason: &str) -> SyntaxError {
     SyntaxError::new(offset, reason.to_owned())
 }
@@ -871,6 +988,35 @@ mod tests {
             Some((2, "invalid syntax".to_owned()))
         );
         assert_clean("x = (a ==\n  b)\ny = 1 if a else \\\n  2\n");
+        // Any operator that needs a right operand, which tree-sitter may take from the next line.
+        for line in [
+            "x = spark.",
+            "x = spark.  # read",
+            "x = a +",
+            "x = a <",
+            "x = a and",
+            "x = not",
+            "from pyspark.sql import  # SparkSession",
+            "print(n)*",
+        ] {
+            assert_eq!(
+                parser_error(&format!("{line}\nread = 2\n")),
+                Some((1, "invalid syntax".to_owned())),
+                "{line:?}"
+            );
+        }
+        assert_clean("x = ...\nfrom . import a\nfrom .. import b\nfrom m import *\ny = 1.\n");
+        assert_clean("z = f'{a=}'\ndef f() -> int:\n    return 1\n");
+        // Nor can an operator that needs a left operand start a line.
+        for line in ["**logger.info(n)", "== 0", ".count()", "% 2"] {
+            assert_eq!(
+                parser_error(&format!("x = df\n{line}\n")),
+                Some((2, "invalid syntax".to_owned())),
+                "{line:?}"
+            );
+        }
+        assert_clean("*a, b = c\n-x\n...\n@decorator\ndef f(*args, **kwargs):\n    pass\n");
+        assert_clean("from m import *\nfrom n import*\n");
         // Only a compound statement ends with `:`.
         assert_eq!(
             parser_error("if a:\n    pass\nels:\n    pass\n"),
@@ -1036,6 +1182,51 @@ mod tests {
             tokenizer_error(&deep),
             Some((101, "too many levels of indentation".to_owned()))
         );
+    }
+
+    #[test]
+    fn a_lone_carriage_return_is_refused() {
+        let reason = "a carriage return without a line feed is not supported (CPython reads a \
+                      line break where tree-sitter reads a space)";
+        assert_eq!(
+            tokenizer_error("x = 1\ndf \r= spark\n"),
+            Some((2, reason.to_owned()))
+        );
+        assert_eq!(tokenizer_error("x = 1\r"), Some((1, reason.to_owned())));
+        assert_clean("x = 1\r\ny = 2\n");
+    }
+
+    #[test]
+    fn a_line_break_in_a_field_of_a_one_line_f_string() {
+        assert_eq!(
+            tokenizer_error("x = 1\nprint(f\"n: {df.count\n()}\")\n"),
+            Some((
+                2,
+                "unterminated string literal (detected at line 2)".to_owned()
+            ))
+        );
+        assert_clean("print(f\"\"\"n: {df.count\n()}\"\"\")\n");
+    }
+
+    #[test]
+    fn invisible_characters_outside_strings() {
+        for (character, code) in [
+            ('\u{a0}', "00A0"),
+            ('\u{feff}', "FEFF"),
+            ('\u{200b}', "200B"),
+        ] {
+            assert_eq!(
+                tokenizer_error(&format!("x = 1\ny ={character}2\n")),
+                Some((2, format!("invalid non-printable character U+{code}")))
+            );
+            assert_clean(&format!("s = '{character}'  # {character}\n"));
+        }
+        assert_clean("\u{feff}x = 1\n");
+        assert_eq!(
+            tokenizer_error("n_orders\u{feff} = 0\n"),
+            Some((1, "invalid non-printable character U+FEFF".to_owned()))
+        );
+        assert_clean("café = 1\n");
     }
 
     #[test]

@@ -135,7 +135,93 @@ pub(crate) fn scan(root: Node<'_>, text: &str, parser_error: Option<SyntaxError>
         }
         walker.visit(node, &mut scratch);
     }
+    if has_error
+        && let Some(offset) = hidden_error(root)
+        && walker
+            .findings
+            .parser
+            .as_ref()
+            .is_none_or(|error| error.offset > offset)
+    {
+        walker.findings.parser = Some(SyntaxError::new(offset, "invalid syntax".to_owned()));
+    }
     walker.findings
+}
+
+/// Where a tree with an error holds it when no visible node is an error or missing: a missing
+/// hidden token, such as the newline between two statements on one line (`f()g = 1`). Found by
+/// descending into the first child that has an error; the error is where a child starts on the
+/// line its previous sibling ends on, else at the node.
+fn hidden_error(root: Node<'_>) -> Option<usize> {
+    let mut node = root;
+    'descend: loop {
+        let mut cursor = node.walk();
+        let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
+        for child in &children {
+            if child.has_error() {
+                if child.is_error() || child.is_missing() {
+                    // Visible: the walk reported it, unless it stopped before.
+                    return None;
+                }
+                node = *child;
+                continue 'descend;
+            }
+        }
+        let start = children
+            .windows(2)
+            .find(|pair| {
+                pair[1].start_position().row == pair[0].end_position().row
+                    && pair[0].kind() != ";"
+                    && pair[1].kind() != ";"
+            })
+            .map_or(node.start_byte(), |pair| pair[1].start_byte());
+        return Some(start);
+    }
+}
+
+/// Whether the `x := y` at `node` stands where CPython wants it in parentheses: the value of an
+/// assignment, a `return`, a keyword argument, a default, a lambda's body, an item of a bare
+/// tuple. tree-sitter takes it there without.
+fn walrus_needs_parentheses(node: Node<'_>) -> bool {
+    node.parent().is_some_and(|parent| {
+        matches!(
+            parent.kind(),
+            kinds::ASSIGNMENT
+                | kinds::AUGMENTED_ASSIGNMENT
+                | kinds::RETURN_STATEMENT
+                | kinds::KEYWORD_ARGUMENT
+                | kinds::DEFAULT_PARAMETER
+                | kinds::TYPED_DEFAULT_PARAMETER
+                | kinds::LAMBDA
+                | kinds::EXPRESSION_LIST
+        )
+    })
+}
+
+/// Whether the `x as y` at `node` stands where CPython takes one: a `with` item (`with (a as b):`
+/// and `with (a as b,):` too, as the only item), an `except` clause, a `case` pattern.
+/// tree-sitter takes it anywhere.
+fn as_is_allowed(node: Node<'_>) -> bool {
+    let Some(parent) = node.parent() else {
+        return false;
+    };
+    match parent.kind() {
+        kinds::WITH_ITEM
+        | kinds::EXCEPT_CLAUSE
+        | kinds::EXCEPT_GROUP_CLAUSE
+        | kinds::CASE_PATTERN => true,
+        kinds::PARENTHESIZED_EXPRESSION | kinds::TUPLE => {
+            let Some(item) = parent
+                .parent()
+                .filter(|item| item.kind() == kinds::WITH_ITEM)
+            else {
+                return false;
+            };
+            item.parent()
+                .is_some_and(|clause| clause.named_child_count() == 1)
+        }
+        _ => false,
+    }
 }
 
 /// The kind ids the walk looks at, so that every other node costs one lookup.
@@ -150,6 +236,8 @@ fn kind_table() -> &'static KindTable {
     TABLE.get_or_init(|| {
         let language: Language = tree_sitter_python::LANGUAGE.into();
         let checked_kinds = [
+            kinds::AS_PATTERN,
+            kinds::NAMED_EXPRESSION,
             kinds::PRINT_STATEMENT,
             kinds::EXEC_STATEMENT,
             kinds::EXCEPT_CLAUSE,
@@ -228,6 +316,19 @@ impl<'t> Walker<'t> {
                 }
             }
             kinds::EXEC_STATEMENT => self.parser(start, missing_parentheses("exec")),
+            kinds::NAMED_EXPRESSION if walrus_needs_parentheses(node) => {
+                let at = node
+                    .child_by_field_name("name")
+                    .map_or(start, |name| name.end_byte());
+                let at = at + self.text[at..].find(":=").unwrap_or(0);
+                self.parser(at, "invalid syntax".to_owned());
+            }
+            kinds::AS_PATTERN if !as_is_allowed(node) => {
+                let at = node
+                    .child_by_field_name("alias")
+                    .map_or(start, |alias| alias.start_byte());
+                self.parser(at, "invalid syntax".to_owned());
+            }
             kinds::TRY_STATEMENT => {
                 let handled = node.named_children(scratch).any(|child| {
                     matches!(
@@ -268,7 +369,12 @@ impl<'t> Walker<'t> {
             },
             kinds::ASSIGNMENT => {
                 let side = |field| node.child_by_field_name(field).map(|n| n.kind());
-                if side("left") == Some(kinds::LIST_SPLAT_PATTERN) {
+                let chained = node.parent().is_some_and(|p| p.kind() == kinds::ASSIGNMENT);
+                if chained && let Some(annotation) = node.child_by_field_name("type") {
+                    // `x = y: int`: an annotated assignment cannot be a value.
+                    let colon = self.text[..annotation.start_byte()].rfind(':');
+                    self.parser(colon.unwrap_or(start), "invalid syntax".to_owned());
+                } else if side("left") == Some(kinds::LIST_SPLAT_PATTERN) {
                     self.parser(
                         start,
                         "starred assignment target must be in a list or tuple".to_owned(),
@@ -373,6 +479,21 @@ impl<'t> Walker<'t> {
                     .any(|child| child.kind() == kinds::WILDCARD_IMPORT);
                 if star && self.function(start).is_some() {
                     self.compiler(start, "import * only allowed at module level".to_owned());
+                }
+                // `from m import a.b`: the names imported from a module are plain names.
+                let mut cursor = node.walk();
+                let dotted = node
+                    .children_by_field_name("name", &mut cursor)
+                    .map(|name| match name.kind() {
+                        kinds::ALIASED_IMPORT => name.child_by_field_name("name").unwrap_or(name),
+                        _ => name,
+                    })
+                    .find(|name| name.kind() == kinds::DOTTED_NAME && name.named_child_count() > 1);
+                if let Some(name) = dotted {
+                    let dot = name
+                        .named_child(0)
+                        .map_or(name.start_byte(), |first| first.end_byte());
+                    self.parser(dot, "invalid syntax".to_owned());
                 }
             }
             kinds::FUTURE_IMPORT_STATEMENT => self.future_import(node, scratch),
@@ -643,6 +764,74 @@ mod tests {
 
     fn assert_clean(text: &str) {
         assert_eq!(error(text), None, "{text:?}");
+    }
+
+    #[test]
+    fn names_imported_from_a_module_are_not_dotted() {
+        assert_eq!(
+            reason("from pyspark.sql import Sp.rddarkSession\n"),
+            "invalid syntax"
+        );
+        assert_eq!(reason("from m import a, b.c as d\n"), "invalid syntax");
+        assert_clean("from a.b import c as d, e\nimport f.g as h\nfrom . import i\n");
+    }
+
+    #[test]
+    fn an_annotated_assignment_is_not_a_value() {
+        let file = SourceFile::parse("x = 1\nclicks = cl:icks.groupBy('page').count()\n");
+        let error = file.first_syntax_error().expect("CPython refuses it");
+        assert_eq!(error.reason, "invalid syntax");
+        assert_eq!(file.line_column(error.offset).column, 12);
+        assert_clean("x: int = 1\ny = z = 2\n");
+    }
+
+    #[test]
+    fn walrus_in_parentheses_where_cpython_wants_them() {
+        for text in [
+            "x = y := 1\n",
+            "x: int = y := 1\n",
+            "f = lambda: x := 1\n",
+            "f(a=x:=1)\n",
+            "def f():\n    return x := 1\n",
+            "def g(a=x:=1): pass\n",
+            "x = 1, y := 2\n",
+            "x += y := 1\n",
+        ] {
+            assert_eq!(reason(text), "invalid syntax", "{text:?}");
+        }
+        assert_clean("f(x := 1)\na[x:=1]\n[x := 1]\nif x := 1: pass\ny = (x := 1)\n");
+    }
+
+    #[test]
+    fn as_only_where_cpython_takes_it() {
+        for text in [
+            "x = a.b as F\n",
+            "print(a as b)\n",
+            "with f(a as b):\n    pass\n",
+            "try:\n    pass\nexcept (E as e):\n    pass\n",
+        ] {
+            assert_eq!(reason(text), "invalid syntax", "{text:?}");
+        }
+        assert_eq!(
+            reason("with a as b, (c as d):\n    pass\n"),
+            "invalid syntax"
+        );
+        assert_clean("with (open(p) as f, g as h):\n    pass\n");
+        assert_clean("with (a as b):\n    pass\nwith (a as b,):\n    pass\n");
+        assert_clean("try:\n    pass\nexcept E as e:\n    pass\n");
+        assert_clean("match x:\n    case [1, (2 as y)] as z:\n        pass\n");
+        assert_clean("import a.b as c\nfrom d import e as f\n");
+    }
+
+    #[test]
+    fn a_missing_hidden_token_is_an_error() {
+        // tree-sitter recovers with a missing newline it does not show as a node.
+        let file = SourceFile::parse("spark = 1\ns.persist()park = 2\n");
+        let error = file.first_syntax_error().expect("CPython refuses it");
+        assert_eq!(error.reason, "invalid syntax");
+        let position = file.line_column(error.offset);
+        assert_eq!((position.line, position.column), (2, 12));
+        assert_clean("a = 1; b = 2\n");
     }
 
     #[test]
