@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 seconds=${1:-600}
 seed=${SPARKFIX_FUZZ_SEED:-$(od -An -N8 -tu8 /dev/urandom | tr -d ' ')}
 echo "fuzzing for ${seconds}s from seed ${seed}"
-SPARKFIX_FUZZ_SECONDS=$seconds SPARKFIX_FUZZ_SEED=$seed \
+SPARKFIX_FUZZ_SECONDS=$seconds SPARKFIX_FUZZ_SEED=$seed SPARKFIX_FUZZ_CASES=1000000000 \
     cargo test --release --locked --test fuzz -- --nocapture

@@ -9,8 +9,9 @@
 //! on mutated, truncated, concatenated or damaged logs, nor must what is built from its runs
 //! (the replays, and the rules fed those measurements).
 //!
-//! A CI run has a budget of `SPARKFIX_FUZZ_SECONDS` (default 40) from the fixed seed
-//! `SPARKFIX_FUZZ_SEED` (default 0x5eed); `scripts/fuzz.sh` runs longer from a fresh seed. A
+//! A CI run tries `SPARKFIX_FUZZ_CASES` mutants (6000 sources, 200 logs by default, about half a
+//! minute in a debug build) from the fixed seed `SPARKFIX_FUZZ_SEED` (default 0x5eed), within
+//! `SPARKFIX_FUZZ_SECONDS`; `scripts/fuzz.sh` runs for a time from a fresh seed. A
 //! failing input is saved under `target/fuzz-failures/`: add it to `tests/fuzz/corpus/`, where
 //! every run replays it first.
 
@@ -39,12 +40,19 @@ fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn budget() -> Duration {
+/// How many mutants a run tries (`SPARKFIX_FUZZ_CASES`, default `default`), within
+/// `SPARKFIX_FUZZ_SECONDS` (default 150) spent by all fuzz tests: a count, so that a CI run from
+/// the fixed seed tries the same inputs on every machine.
+fn budget(default: usize) -> (usize, Duration) {
+    let cases = std::env::var("SPARKFIX_FUZZ_CASES")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(default);
     let seconds = std::env::var("SPARKFIX_FUZZ_SECONDS")
         .ok()
         .and_then(|value| value.parse::<f64>().ok())
-        .unwrap_or(40.0);
-    Duration::from_secs_f64(seconds)
+        .unwrap_or(150.0);
+    (cases, Duration::from_secs_f64(seconds))
 }
 
 fn seed() -> u64 {
@@ -314,9 +322,10 @@ fn report(failures: &[Failure], what: &str) {
 fn mutated_sources_never_crash_loop_or_break_a_file() {
     let seeds = seeds();
     assert!(seeds.len() > 50, "the seeds were found");
-    let deadline = budget().mul_f64(0.75);
+    let (limit, seconds) = budget(6_000);
+    let deadline = seconds.mul_f64(0.75);
     let seed = seed();
-    eprintln!("fuzzing the engine from seed {seed:#x} for {deadline:?}");
+    eprintln!("fuzzing the engine from seed {seed:#x}: {limit} mutants within {deadline:?}");
     let (cases, fixed, failures) = with_watchdog(move |started, current| {
         let clock = Instant::now();
         let mut rng = Rng::new(seed);
@@ -325,7 +334,7 @@ fn mutated_sources_never_crash_loop_or_break_a_file() {
         let (mut cases, mut fixed) = (0usize, 0usize);
         // The corpus and the seeds as they are, then mutants until the budget is spent.
         let mut index = 0usize;
-        while index < seeds.len() || clock.elapsed() < deadline {
+        while index < seeds.len() || (index - seeds.len() < limit && clock.elapsed() < deadline) {
             let (input, origin) = if index < seeds.len() {
                 (seeds[index].1.clone(), seeds[index].0.clone())
             } else {
@@ -456,15 +465,16 @@ fn mutated_event_logs_never_crash_the_reader() {
         .iter()
         .map(|path| fs::read_to_string(path).unwrap())
         .collect();
-    let deadline = budget().mul_f64(0.25);
+    let (limit, seconds) = budget(200);
+    let deadline = seconds.mul_f64(0.25);
     let seed = seed();
-    eprintln!("fuzzing the event-log reader from seed {seed:#x} for {deadline:?}");
+    eprintln!("fuzzing the event-log reader from seed {seed:#x}: {limit} logs within {deadline:?}");
     let cases = with_watchdog(move |started, current| {
         let clock = Instant::now();
         let mut rng = Rng::new(seed ^ 0x10c5);
         let mut cases = 0usize;
         let mut failures = Vec::new();
-        while cases < seeds.len() || clock.elapsed() < deadline {
+        while cases < seeds.len() || (cases - seeds.len() < limit && clock.elapsed() < deadline) {
             let (name, raw, plain) = &seeds[cases % seeds.len()];
             let (_, other_raw, other_plain) = rng.pick(&seeds);
             let files: Vec<(String, Vec<u8>)> = match rng.below(4) {

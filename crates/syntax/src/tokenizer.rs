@@ -142,6 +142,14 @@ struct LogicalLine {
     dangling_operator: Option<usize>,
     /// Its first two tokens when they are words (`async def`).
     words: [Option<Range<usize>>; 2],
+    /// Where it starts with a `*`: only an assignment may (`*a, b = c`).
+    starred_start: Option<usize>,
+    /// Whether it holds a `=` outside brackets (an assignment).
+    assigns: bool,
+    /// Whether it holds the keyword `import` (which a line starting with `from` needs).
+    imports: bool,
+    /// Where it ends (after its last token).
+    end: usize,
 }
 
 /// A line that ends with `:` and whose block has not started yet.
@@ -364,6 +372,17 @@ impl<'t> Scanner<'t> {
         if let Some(at) = line.dangling_operator {
             self.parser_error(at, "invalid syntax");
         }
+        if let Some(at) = line.starred_start
+            && !line.assigns
+        {
+            // `*f()` alone, which tree-sitter may multiply with the line before.
+            self.parser_error(at, "can't use starred expression here");
+        }
+        let first_word = line.words[0].clone().map(|word| &self.bytes[word]);
+        if first_word == Some(b"from".as_slice()) && !line.imports {
+            // `from m` alone: tree-sitter may take `import` from the next line.
+            self.parser_error(line.end, "invalid syntax");
+        }
         if line.tokens > 0 && line.ends_with_colon {
             let label = self.label(&line);
             if label.is_none() {
@@ -405,6 +424,7 @@ impl<'t> Scanner<'t> {
             *slot = word;
         }
         self.line.tokens += 1;
+        self.line.end = self.pos;
         self.line.dangling_operator = None;
         self.line.ends_with_colon = colon && self.brackets.is_empty();
         if self.line.ends_with_colon {
@@ -493,6 +513,12 @@ impl<'t> Scanner<'t> {
                 self.pos += 1;
                 self.token(start, None, true);
             }
+            0x01..=0x08 | 0x0b | 0x0e..=0x1f | 0x7f => {
+                return Err(error(
+                    start,
+                    &format!("invalid non-printable character U+{:04X}", u32::from(byte)),
+                ));
+            }
             0xc2 | 0xe1..=0xe3 | 0xef
                 if self
                     .text
@@ -529,6 +555,9 @@ impl<'t> Scanner<'t> {
                     self.open_string(end, word);
                 } else {
                     self.token(start, Some(start..end), false);
+                    if word == b"import" {
+                        self.line.imports = true;
+                    }
                     if DANGLING_KEYWORDS.contains(&word) && self.modes.is_empty() {
                         self.line.dangling_operator = Some(start);
                     }
@@ -548,6 +577,17 @@ impl<'t> Scanner<'t> {
                     && (self.byte(start + 1) == Some(b'*')
                         || start > 0 && self.bytes[start - 1] == b'*');
                 let top_level = self.modes.is_empty() && self.brackets.is_empty();
+                if top_level && self.line.tokens == 0 && byte == b'*' && !power {
+                    self.line.starred_start = Some(start);
+                }
+                let before = start.checked_sub(1).map(|at| self.bytes[at]);
+                if top_level
+                    && byte == b'='
+                    && self.byte(start + 1) != Some(b'=')
+                    && !before.is_some_and(|b| b"=<>!+-*/%&|^@:".contains(&b))
+                {
+                    self.line.assigns = true;
+                }
                 if top_level
                     && self.line.tokens == 0
                     && (b"=,;%/|&^<>!".contains(&byte) || power || byte == b'.' && !ellipsis)
@@ -1017,6 +1057,16 @@ mod tests {
         }
         assert_clean("*a, b = c\n-x\n...\n@decorator\ndef f(*args, **kwargs):\n    pass\n");
         assert_clean("from m import *\nfrom n import*\n");
+        assert_eq!(
+            parser_error("x = 1\n*sys.exit(1)\n"),
+            Some((2, "can't use starred expression here".to_owned()))
+        );
+        assert_clean("*a, b = c\n*a, b = [*c, d]\n");
+        assert_eq!(
+            parser_error("from pyspark.sql  # noqa\nimport x\n"),
+            Some((1, "invalid syntax".to_owned()))
+        );
+        assert_clean("from a import (b,\n    c)\nraise E from e\nyield from x\n");
         // Only a compound statement ends with `:`.
         assert_eq!(
             parser_error("if a:\n    pass\nels:\n    pass\n"),
@@ -1222,6 +1272,11 @@ mod tests {
             assert_clean(&format!("s = '{character}'  # {character}\n"));
         }
         assert_clean("\u{feff}x = 1\n");
+        assert_eq!(
+            tokenizer_error("x = 1\nord=\x0bers\n"),
+            Some((2, "invalid non-printable character U+000B".to_owned()))
+        );
+        assert_clean("x = 1\x0c\ny = '\x0b'\n");
         assert_eq!(
             tokenizer_error("n_orders\u{feff} = 0\n"),
             Some((1, "invalid non-printable character U+FEFF".to_owned()))

@@ -194,6 +194,9 @@ fn walrus_needs_parentheses(node: Node<'_>) -> bool {
                 | kinds::TYPED_DEFAULT_PARAMETER
                 | kinds::LAMBDA
                 | kinds::EXPRESSION_LIST
+                | kinds::RAISE_STATEMENT
+                | kinds::ASSERT_STATEMENT
+                | kinds::DELETE_STATEMENT
         )
     })
 }
@@ -796,6 +799,8 @@ mod tests {
             "def g(a=x:=1): pass\n",
             "x = 1, y := 2\n",
             "x += y := 1\n",
+            "raise x := E()\n",
+            "assert x := 1\n",
         ] {
             assert_eq!(reason(text), "invalid syntax", "{text:?}");
         }
