@@ -131,3 +131,79 @@ pub const NOT_OPERATOR: &str = "not_operator";
 pub const BOOLEAN_OPERATOR: &str = "boolean_operator";
 pub const CONDITIONAL_EXPRESSION: &str = "conditional_expression";
 pub const ASSERT_STATEMENT: &str = "assert_statement";
+
+/// The name of the node kind `id`, from a table built once: tree-sitter's `Node::kind` measures
+/// and checks the C string on every call, which the rules make millions of times per run.
+pub fn name_of(id: u16) -> &'static str {
+    static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        (0..language.node_kind_count())
+            .map(|id| {
+                u16::try_from(id)
+                    .ok()
+                    .and_then(|id| language.node_kind_for_id(id))
+                    .unwrap_or("")
+            })
+            .collect()
+    });
+    names.get(usize::from(id)).copied().unwrap_or("")
+}
+
+/// The id of the field `name` (`left`, `body`...), from a table built once: tree-sitter's
+/// `child_by_field_name` compares the name with every field's on each call.
+pub fn field_id(name: &str) -> Option<u16> {
+    static IDS: std::sync::OnceLock<std::collections::HashMap<&'static str, u16>> =
+        std::sync::OnceLock::new();
+    let ids = IDS.get_or_init(|| {
+        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        (1..=language.field_count())
+            .filter_map(|id| {
+                let id = u16::try_from(id).ok()?;
+                Some((language.field_name_for_id(id)?, id))
+            })
+            .collect()
+    });
+    ids.get(name).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn field_ids_are_tree_sitters() {
+        let tree = crate::parser::parse("x = f(a, b=1)\nfor i in y:\n    pass\n");
+        let root = tree.root_node();
+        for node in crate::walk::Preorder::new(root) {
+            for name in [
+                "left",
+                "right",
+                "function",
+                "arguments",
+                "name",
+                "value",
+                "body",
+            ] {
+                let by_id = super::field_id(name).and_then(|id| node.child_by_field_id(id));
+                assert_eq!(by_id, node.child_by_field_name(name), "{name} of {node:?}");
+            }
+        }
+        assert_eq!(super::field_id("no such field"), None);
+    }
+
+    #[test]
+    fn the_table_names_every_node_as_tree_sitter_does() {
+        let tree = crate::parser::parse(
+            "import a as b\n@d\nasync def f(x: int = 1, *a, **k) -> None:\n    \"\"\"Doc.\"\"\"\n    \
+             y = [i for i in x if i] or {k: v for k, v in x} or f'{x!r:>{w}}'\n    match y:\n        \
+             case [1, *r] | {'k': _} as z if z:\n            return await y\n    with (a as b):\n        \
+             lambda: (yield)\n    try:\n        pass\n    except* E as e:\n        raise e from None\n\
+             print 'x'\n",
+        );
+        let mut count = 0;
+        for node in crate::walk::Preorder::new(tree.root_node()) {
+            assert_eq!(super::name_of(node.kind_id()), node.kind());
+            count += 1;
+        }
+        assert!(count > 100, "{count}");
+    }
+}

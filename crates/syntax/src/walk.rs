@@ -9,6 +9,8 @@ pub struct Preorder<'t> {
     root_id: usize,
     state: State,
     skip_children: bool,
+    /// The depth of the cursor's node below the root, kept here: `TreeCursor::depth` counts.
+    depth: u32,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -25,12 +27,13 @@ impl<'t> Preorder<'t> {
             root_id: root.id(),
             state: State::NotStarted,
             skip_children: false,
+            depth: 0,
         }
     }
 
     /// How far below the root the node returned last is (the root is at 0).
     pub fn depth(&self) -> u32 {
-        self.cursor.depth()
+        self.depth
     }
 
     /// Do not descend into the children of the node returned last.
@@ -52,6 +55,7 @@ impl<'t> Iterator for Preorder<'t> {
             State::Walking => {}
         }
         if !std::mem::take(&mut self.skip_children) && self.cursor.goto_first_child() {
+            self.depth += 1;
             return Some(self.cursor.node());
         }
         loop {
@@ -66,6 +70,30 @@ impl<'t> Iterator for Preorder<'t> {
                 self.state = State::Done;
                 return None;
             }
+            self.depth -= 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Preorder;
+
+    #[test]
+    fn depth_is_the_cursors() {
+        let tree = crate::parser::parse("def f(x):\n    return [x, (x + 1)]\n");
+        let mut walk = Preorder::new(tree.root_node());
+        let mut seen = 0;
+        while let Some(node) = walk.next() {
+            let mut depth = 0;
+            let mut current = node;
+            while let Some(parent) = current.parent() {
+                depth += 1;
+                current = parent;
+            }
+            assert_eq!(walk.depth(), depth, "{node:?}");
+            seen += 1;
+        }
+        assert!(seen > 10);
     }
 }

@@ -133,7 +133,8 @@ impl<'t> SyntaxNode<'t> {
     }
 
     pub(crate) fn field(&self, name: &str) -> Option<Self> {
-        self.node.child_by_field_name(name).map(|n| self.wrap(n))
+        let id = crate::kinds::field_id(name)?;
+        self.node.child_by_field_id(id).map(|n| self.wrap(n))
     }
 
     pub(crate) fn fields(&self, name: &'static str) -> Vec<Self> {
@@ -145,7 +146,7 @@ impl<'t> SyntaxNode<'t> {
     }
 
     pub(crate) fn is(&self, kind: &str) -> bool {
-        self.node.kind() == kind
+        self.kind() == kind
     }
 
     /// The identifier's name, when this node is a plain name.
@@ -185,7 +186,7 @@ impl<'t> SyntaxNode<'t> {
         }
         let mut content = None;
         for child in self.children() {
-            match child.node.kind() {
+            match crate::kinds::name_of(child.node.kind_id()) {
                 kinds::STRING_CONTENT => content = Some(child.text()),
                 kinds::INTERPOLATION => return None,
                 _ => {}
@@ -281,7 +282,7 @@ impl<'t> SyntaxNode<'t> {
 
     /// The raw tree-sitter node, for crates that need positions only.
     pub fn kind(&self) -> &'static str {
-        self.node.kind()
+        crate::kinds::name_of(self.node.kind_id())
     }
 
     /// The comment and line-continuation tokens directly inside this node, in order.
