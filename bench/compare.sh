@@ -17,9 +17,9 @@
 #   default, ruff skips `venv/` folders): every tool sees the same files.
 #
 # Each corpus gets ONE hyperfine run of the four commands (sparkfix --diff and the peers; non-zero
-# exit codes for findings are ignored, output goes to /dev/null), then a table of medians, each
-# peer's ratio to sparkfix with the issue's target, sparkfix's peak RSS (max of 3 runs of GNU
-# time) and the corpus size. At the end, bench/eventlog.sh measures the event-log reader.
+# exit codes for findings are ignored, output goes to /dev/null), then a table of medians, CPU
+# times, each peer's ratio to sparkfix with the issue's target, sparkfix's peak RSS (max of 3 runs
+# of GNU time) and the corpus size. At the end, bench/eventlog.sh measures the event-log reader.
 # Not part of the test suite. Needs the Rust toolchain, python3 and (for hyperfine and GNU time,
 # if missing) apt-get as root or through sudo.
 #
@@ -199,7 +199,9 @@ report() { # report NAME: the table, from hyperfine's JSON
     python3 - "$1" "$results/$1.json" "$results/$1.rss" "$corpora/$1.json" <<'EOF'
 import json, sys
 name, hf, rss, corpus = sys.argv[1:]
-med = {r["command"]: r["median"] for r in json.load(open(hf))["results"]}
+res = json.load(open(hf))["results"]
+med = {r["command"]: r["median"] for r in res}
+cpu = {r["command"]: r["user"] + r["system"] for r in res}
 c = json.load(open(corpus))
 kib = int(open(rss).read())
 # The issue's targets: sparkfix's time as a fraction of the peer's, at most this.
@@ -208,12 +210,12 @@ targets = {"spark-heavy": {"ast-grep": 0.8, "pyspark-antipattern": 0.5},
 sf = med["sparkfix"]
 print(f"\n{name}: {c['files']} files, {c['lines']} lines, {c['bytes'] / 1e6:.1f} MB; "
       f"sparkfix --diff peak RSS {kib / 1024:.1f} MiB (max of 3 runs)")
-print(f"{'command':<22}{'median s':>10}{'peer/sparkfix':>15}{'sparkfix/peer':>15}  target (sparkfix/peer)")
+print(f"{'command':<22}{'median s':>10}{'CPU s':>8}{'peer/sparkfix':>15}{'sparkfix/peer':>15}  target (sparkfix/peer)")
 for cmd, m in med.items():
     if cmd == "sparkfix":
-        print(f"{cmd:<22}{m:>10.3f}{'':>15}{'':>15}")
+        print(f"{cmd:<22}{m:>10.3f}{cpu[cmd]:>8.2f}")
         continue
-    line = f"{cmd:<22}{m:>10.3f}{m / sf:>14.2f}x{sf / m:>14.3f}x"
+    line = f"{cmd:<22}{m:>10.3f}{cpu[cmd]:>8.2f}{m / sf:>14.2f}x{sf / m:>14.3f}x"
     if cmd in targets:
         t = targets[cmd]
         line += f"  <= {t}x: target {'met' if sf / m <= t else 'missed'}"
@@ -224,7 +226,8 @@ EOF
 bench spark-heavy
 bench spark-free
 echo
-echo "== results (peer/sparkfix > 1: sparkfix is faster; sparkfix/peer is what the targets bound)"
+echo "== results: median wall time; CPU s = mean user+system time (less sensitive to other load);"
+echo "   ratios of medians: peer/sparkfix > 1 means sparkfix is faster; sparkfix/peer is what the targets bound"
 report spark-heavy
 report spark-free
 
