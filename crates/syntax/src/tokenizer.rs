@@ -146,6 +146,8 @@ struct LogicalLine {
     starred_start: Option<usize>,
     /// Whether it holds a `=` outside brackets (an assignment).
     assigns: bool,
+    /// The index among its tokens of the last such `=`.
+    assignment_token: Option<usize>,
     /// Whether it holds the keyword `import` (which a line starting with `from` needs).
     imports: bool,
     /// Where it ends (after its last token).
@@ -537,9 +539,11 @@ impl<'t> Scanner<'t> {
             }
             _ if is_word_start(byte) => {
                 let mut end = start + 1;
-                while self.byte(end).is_some_and(is_word_byte)
-                    && self.text.get(end..).and_then(invisible_character).is_none()
-                {
+                while self.byte(end).is_some_and(|byte| {
+                    is_word_byte(byte)
+                        && (byte.is_ascii()
+                            || self.text.get(end..).and_then(invisible_character).is_none())
+                }) {
                     end += 1;
                 }
                 self.pos = end;
@@ -581,12 +585,24 @@ impl<'t> Scanner<'t> {
                     self.line.starred_start = Some(start);
                 }
                 let before = start.checked_sub(1).map(|at| self.bytes[at]);
+                let after_assignment = self
+                    .line
+                    .assignment_token
+                    .is_some_and(|index| index + 1 == self.line.tokens);
+                if top_level
+                    && after_assignment
+                    && (b"/%|&^<>!".contains(&byte) || byte == b'*' && power)
+                {
+                    // `x =** y`: no value starts with a binary operator.
+                    self.parser_error(start, "invalid syntax");
+                }
                 if top_level
                     && byte == b'='
                     && self.byte(start + 1) != Some(b'=')
                     && !before.is_some_and(|b| b"=<>!+-*/%&|^@:".contains(&b))
                 {
                     self.line.assigns = true;
+                    self.line.assignment_token = Some(self.line.tokens);
                 }
                 if top_level
                     && self.line.tokens == 0
@@ -1061,7 +1077,11 @@ mod tests {
             parser_error("x = 1\n*sys.exit(1)\n"),
             Some((2, "can't use starred expression here".to_owned()))
         );
-        assert_clean("*a, b = c\n*a, b = [*c, d]\n");
+        assert_clean("*a, b = c\n*a, b = [*c, d]\nx = *a, b\ny = -1\nz = ...\n");
+        assert_eq!(
+            parser_error("x = 1\nnordic =** df\n"),
+            Some((2, "invalid syntax".to_owned()))
+        );
         assert_eq!(
             parser_error("from pyspark.sql  # noqa\nimport x\n"),
             Some((1, "invalid syntax".to_owned()))

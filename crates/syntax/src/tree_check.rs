@@ -201,6 +201,19 @@ fn walrus_needs_parentheses(node: Node<'_>) -> bool {
     })
 }
 
+/// Whether the bounded type at `node` (`T: int`) is a type parameter's.
+fn in_type_parameter(node: Node<'_>) -> bool {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        match parent.kind() {
+            kinds::TYPE_PARAMETER => return true,
+            kinds::TYPE | kinds::CONSTRAINED_TYPE => current = parent,
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// Whether the `x as y` at `node` stands where CPython takes one: a `with` item (`with (a as b):`
 /// and `with (a as b,):` too, as the only item), an `except` clause, a `case` pattern.
 /// tree-sitter takes it anywhere.
@@ -240,6 +253,8 @@ fn kind_table() -> &'static KindTable {
         let language: Language = tree_sitter_python::LANGUAGE.into();
         let checked_kinds = [
             kinds::AS_PATTERN,
+            kinds::CONSTRAINED_TYPE,
+            kinds::LIST_SPLAT,
             kinds::NAMED_EXPRESSION,
             kinds::PRINT_STATEMENT,
             kinds::EXEC_STATEMENT,
@@ -325,6 +340,23 @@ impl<'t> Walker<'t> {
                     .map_or(start, |name| name.end_byte());
                 let at = at + self.text[at..].find(":=").unwrap_or(0);
                 self.parser(at, "invalid syntax".to_owned());
+            }
+            kinds::CONSTRAINED_TYPE if !in_type_parameter(node) => {
+                // `def f(a: B: str)`: a bound is for a type parameter (`def f[T: int]`) only.
+                let at = node.named_child(0).map_or(start, |bound| bound.end_byte());
+                let at = at + self.text[at..].find(':').unwrap_or(0);
+                self.parser(at, "invalid syntax".to_owned());
+            }
+            kinds::LIST_SPLAT
+                if node.parent().is_some_and(|parent| {
+                    parent.kind() == kinds::PAIR
+                        && parent.child_by_field_name("value") == Some(node)
+                }) =>
+            {
+                self.parser(
+                    start,
+                    "cannot use a starred expression in a dictionary value".to_owned(),
+                );
             }
             kinds::AS_PATTERN if !as_is_allowed(node) => {
                 let at = node
@@ -497,6 +529,21 @@ impl<'t> Walker<'t> {
                         .named_child(0)
                         .map_or(name.start_byte(), |first| first.end_byte());
                     self.parser(dot, "invalid syntax".to_owned());
+                }
+                // `from m import a,` with no parentheses (tree-sitter ends the statement there).
+                let mut cursor = node.walk();
+                let last = node
+                    .children(&mut cursor)
+                    .filter(|child| !child.is_extra())
+                    .last();
+                let parenthesized = self.text[start..node.end_byte()].contains('(');
+                if let Some(comma) = last.filter(|last| last.kind() == ",")
+                    && !parenthesized
+                {
+                    self.parser(
+                        comma.start_byte(),
+                        "trailing comma not allowed without surrounding parentheses".to_owned(),
+                    );
                 }
             }
             kinds::FUTURE_IMPORT_STATEMENT => self.future_import(node, scratch),
@@ -767,6 +814,23 @@ mod tests {
 
     fn assert_clean(text: &str) {
         assert_eq!(error(text), None, "{text:?}");
+    }
+
+    #[test]
+    fn more_of_what_tree_sitter_takes_and_cpython_refuses() {
+        assert_eq!(reason("def f(a: B: str):\n    pass\n"), "invalid syntax");
+        // Python 3.12's type parameters may be bounded.
+        assert_clean("def f[T: int](x: T): pass\nclass A[T: (int, str)]: pass\n");
+        assert_eq!(
+            reason("x = {'k': *v}\n"),
+            "cannot use a starred expression in a dictionary value"
+        );
+        assert_clean("x = {'k': v, **w}\ny = [*v]\nf(*a)\n");
+        assert_eq!(
+            reason("from m import a, #c\n(b, c)\n"),
+            "trailing comma not allowed without surrounding parentheses"
+        );
+        assert_clean("from m import (a,\n    b,)\n");
     }
 
     #[test]

@@ -301,7 +301,7 @@ fn split_list(
 /// An `SPK` code of a `noqa` list (`SPK001`, any case).
 fn is_our_code(code: &str) -> bool {
     code.len() > 3
-        && code[..3].eq_ignore_ascii_case("SPK")
+        && code.as_bytes()[..3].eq_ignore_ascii_case(b"SPK")
         && code[3..].chars().all(|c| c.is_ascii_digit())
 }
 
@@ -329,6 +329,12 @@ mod tests {
 
     fn list(items: &[&str]) -> Option<Vec<String>> {
         Some(items.iter().map(|item| item.to_string()).collect())
+    }
+
+    #[test]
+    fn a_code_may_hold_any_character() {
+        assert!(is_our_code("SPK001") && is_our_code("spk1"));
+        assert!(!is_our_code("`\u{fffd}") && !is_our_code("S\u{e9}K1") && !is_our_code("SPK"));
     }
 
     #[test]

@@ -55,6 +55,35 @@ impl PartialEq for SyntaxNode<'_> {
 
 impl Eq for SyntaxNode<'_> {}
 
+/// The named children of a node that are not comments or line continuations, read with one
+/// cursor (no list is collected).
+struct Children<'t> {
+    cursor: tree_sitter::TreeCursor<'t>,
+    src: &'t str,
+    started: bool,
+}
+
+impl<'t> Iterator for Children<'t> {
+    type Item = SyntaxNode<'t>;
+
+    fn next(&mut self) -> Option<SyntaxNode<'t>> {
+        loop {
+            let moved = if std::mem::replace(&mut self.started, true) {
+                self.cursor.goto_next_sibling()
+            } else {
+                self.cursor.goto_first_child()
+            };
+            if !moved {
+                return None;
+            }
+            let node = self.cursor.node();
+            if node.is_named() && !node.is_extra() {
+                return Some(SyntaxNode::new(node, self.src));
+            }
+        }
+    }
+}
+
 impl<'t> SyntaxNode<'t> {
     pub(crate) fn new(node: Node<'t>, src: &'t str) -> Self {
         SyntaxNode { node, src }
@@ -99,14 +128,11 @@ impl<'t> SyntaxNode<'t> {
 
     /// Named children that are not comments or line continuations.
     pub fn children(&self) -> impl Iterator<Item = SyntaxNode<'t>> + use<'t> {
-        let src = self.src;
-        let mut cursor = self.node.walk();
-        let nodes: Vec<Node<'t>> = self
-            .node
-            .named_children(&mut cursor)
-            .filter(|n| !n.is_extra())
-            .collect();
-        nodes.into_iter().map(move |node| SyntaxNode { node, src })
+        Children {
+            cursor: self.node.walk(),
+            src: self.src,
+            started: false,
+        }
     }
 
     /// This node and every node below it, in source order (iterative).
