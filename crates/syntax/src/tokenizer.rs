@@ -1,10 +1,14 @@
 //! A tokenizer-level pass over the text for what CPython refuses and tree-sitter's error recovery
 //! accepts: indentation (unexpected indents, dedents to no outer level, tabs mixed with spaces,
-//! a missing indented block), strings and brackets left open, incomplete escapes, Python 2
-//! literals (`0777`, `10L`, `ur""`, backquotes, `<>`), a line ending with `=` or a non-compound
-//! line ending with `:`, null bytes, and the characters tree-sitter takes for spaces and CPython
-//! refuses (no-break and zero-width spaces, a byte-order mark past the start). A line holding only
-//! a `\` continuation is refused too:
+//! a missing indented block, more than 100 levels), strings and brackets left open, more than 200
+//! brackets open, incomplete escapes, Python 2 literals (`0777`, `10L`, `ur""`, backquotes, `<>`),
+//! a non-compound line ending with `:`, null bytes, control characters and the characters
+//! tree-sitter takes for spaces (no-break and zero-width spaces, a byte-order mark past the
+//! start), and a lone carriage return. tree-sitter joins a line to the next where CPython ends it,
+//! so a logical line that ends with an operator or keyword that needs more (`x =`, `spark.`,
+//! `a +`, `import`), starts with one that needs a left operand (`** x`, `== 0`), starts with `*`
+//! without assigning, starts with `from` without `import`, or puts a binary operator right after
+//! an assignment's `=` is refused. A line holding only a `\` continuation is refused too:
 //! CPython accepts it, but tree-sitter misreads the blocks after it.
 //!
 //! One pass over the bytes, linear and without recursion: strings, f-string replacement fields

@@ -1,9 +1,13 @@
 //! One walk over the tree for what CPython refuses in a tree tree-sitter builds without error
 //! nodes: Python 2 statements (`print "x"`, `exec code`, `except E, e:`, `raise E, "m"`, tuple
 //! parameters), `async`/`await` used as names, arguments and parameters in an order the parser
-//! refuses, a bare `x := 1` or `*x` statement, and the checks of CPython's compiler that need no
-//! name binding (`return` outside a function, `break` outside a loop, misplaced
-//! `from __future__` imports...). Error and missing nodes are parser errors too.
+//! refuses, a bare `x := 1` or `*x` statement, `x as y` outside `with`/`except`/`case`, a walrus
+//! that needs parentheses, an annotated assignment used as a value, dotted names imported from a
+//! module and a trailing comma without parentheses there, bounded types outside type
+//! parameters, starred dictionary values, trees deeper than [`MAX_TREE_DEPTH`], and the checks of
+//! CPython's compiler that need no name binding (`return` outside a function, `break` outside a
+//! loop, misplaced `from __future__` imports...). Error and missing nodes are parser errors too,
+//! hidden missing ones (a newline between two statements on one line) included.
 //!
 //! The walk is iterative; scopes (functions, classes, loop bodies) are a stack of byte ranges.
 
