@@ -148,6 +148,10 @@ struct LogicalLine {
     words: [Option<Range<usize>>; 2],
     /// Where it starts with a `*`: only an assignment may (`*a, b = c`).
     starred_start: Option<usize>,
+    /// Where an assignment's value starts with a single `*` (`x = *y`), valid only in a tuple.
+    starred_value: Option<usize>,
+    /// Whether a `,` outside brackets follows that `*`.
+    comma_after_star: bool,
     /// Whether it holds a `=` outside brackets (an assignment).
     assigns: bool,
     /// The index among its tokens of the last such `=`.
@@ -384,6 +388,12 @@ impl<'t> Scanner<'t> {
             // `*f()` alone, which tree-sitter may multiply with the line before.
             self.parser_error(at, "can't use starred expression here");
         }
+        if let Some(at) = line.starred_value
+            && !line.comma_after_star
+        {
+            // `x = *y`: a starred value must be an item of a tuple.
+            self.parser_error(at, "can't use starred expression here");
+        }
         let first_word = line.words[0].clone().map(|word| &self.bytes[word]);
         if first_word == Some(b"from".as_slice()) && !line.imports {
             // `from m` alone: tree-sitter may take `import` from the next line.
@@ -593,6 +603,12 @@ impl<'t> Scanner<'t> {
                     .line
                     .assignment_token
                     .is_some_and(|index| index + 1 == self.line.tokens);
+                if top_level && after_assignment && byte == b'*' && !power {
+                    self.line.starred_value = Some(start);
+                }
+                if top_level && byte == b',' && self.line.starred_value.is_some() {
+                    self.line.comma_after_star = true;
+                }
                 if top_level
                     && after_assignment
                     && (b"/%|&^<>!".contains(&byte) || byte == b'*' && power)
@@ -1086,6 +1102,11 @@ mod tests {
             parser_error("x = 1\nnordic =** df\n"),
             Some((2, "invalid syntax".to_owned()))
         );
+        assert_eq!(
+            parser_error("x = 1\nbad =* df.filter(c)\n"),
+            Some((2, "can't use starred expression here".to_owned()))
+        );
+        assert_clean("a = *b, c\nd = *e,\nf = [*g]\nh = (*i, j)\n");
         assert_eq!(
             parser_error("from pyspark.sql  # noqa\nimport x\n"),
             Some((1, "invalid syntax".to_owned()))
