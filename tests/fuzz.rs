@@ -17,7 +17,6 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
@@ -25,6 +24,8 @@ use std::time::{Duration, Instant};
 use sparkfix_eventlog::{LogReader, Profile, codec, replay};
 use sparkfix_transform::{Measurements, RuleSelection, Settings, SparkVersion, check, fix};
 
+#[path = "support/cpython.rs"]
+mod cpython;
 #[path = "support/mutate.rs"]
 mod mutate;
 
@@ -189,35 +190,12 @@ fn first_difference(a: &str, b: &str) -> String {
     format!("the texts differ from line {}", line + 1)
 }
 
-/// The indices of the `sources` CPython does not compile, checked in one process.
+/// The indices of the `sources` CPython does not compile.
 fn cpython_refuses(sources: &[&str]) -> Vec<usize> {
-    let dir = tempfile::tempdir().unwrap();
-    for (index, source) in sources.iter().enumerate() {
-        fs::write(dir.path().join(format!("{index}.py")), source).unwrap();
-    }
-    let script = "import sys, warnings\n\
-                  warnings.simplefilter('ignore')\n\
-                  for i in range(int(sys.argv[2])):\n\
-                  \x20   p = f'{sys.argv[1]}/{i}.py'\n\
-                  \x20   try:\n\
-                  \x20       compile(open(p, 'rb').read(), p, 'exec', dont_inherit=True)\n\
-                  \x20   except (SyntaxError, ValueError, RecursionError, MemoryError):\n\
-                  \x20       print(i)\n";
-    let output = Command::new("python3")
-        .args(["-c", script])
-        .arg(dir.path())
-        .arg(sources.len().to_string())
-        .output()
-        .expect("python3 runs");
-    assert!(
-        output.status.success(),
-        "the CPython check failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|line| line.parse().unwrap())
+    cpython::refuses(sources)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(index, refused)| refused.then_some(index))
         .collect()
 }
 

@@ -9,6 +9,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "support/cpython.rs"]
+mod cpython;
 #[path = "support/run_sparkfix.rs"]
 mod support;
 
@@ -450,17 +452,11 @@ fn is_root() -> bool {
 
 /// `text` compiles for CPython.
 fn assert_compiles(text: &str) {
-    let dir = folder_with(&[("fixed.py", text)]);
-    let status = Command::new("python3")
-        .args([
-            "-c",
-            "import sys; compile(open(sys.argv[1], 'rb').read(), sys.argv[1], 'exec')",
-            "fixed.py",
-        ])
-        .current_dir(dir.path())
-        .status()
-        .expect("python3 runs");
-    assert!(status.success(), "CPython refuses:\n{text}");
+    assert_eq!(
+        cpython::refuses(&[text]),
+        [false],
+        "CPython refuses:\n{text}"
+    );
 }
 
 /// A second `--write` on `fixed` (named `name`) changes nothing.

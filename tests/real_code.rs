@@ -13,6 +13,8 @@
 //! It needs python3, Java (for the PySpark bootstrap) and, on the first run, PyPI; it is skipped,
 //! saying so, only when installing fails and PyPI cannot be reached.
 
+#[path = "support/cpython.rs"]
+mod cpython;
 #[path = "support/pyspark.rs"]
 mod pyspark;
 #[path = "support/python_tools.rs"]
@@ -67,7 +69,7 @@ fn spark_examples_stay_valid_after_every_fix() {
         examples.display()
     );
 
-    let compiled_before = compiling(&python, dir);
+    let compiled_before = compiling(&originals, dir);
     let undefined_before = undefined_names(&ruff, dir);
 
     let args = [
@@ -86,7 +88,7 @@ fn spark_examples_stay_valid_after_every_fix() {
         &compiled_before,
     );
 
-    let compiled_after = compiling(&python, dir);
+    let compiled_after = compiling(&originals, dir);
     let broken: Vec<String> = compiled_before
         .difference(&compiled_after)
         .map(|file| {
@@ -272,40 +274,14 @@ fn copy_python_files(from: &Path, to: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
-/// The `.py` files below `dir` (relative, with `/`) that CPython compiles, in one process.
-fn compiling(python: &Path, dir: &Path) -> BTreeSet<String> {
-    let script = r#"
-import os, sys, warnings
-warnings.simplefilter("ignore")
-root = sys.argv[1]
-for folder, subfolders, names in os.walk(root):
-    subfolders[:] = [name for name in subfolders if name != "__pycache__"]
-    for name in names:
-        if name.endswith(".py"):
-            path = os.path.join(folder, name)
-            with open(path, "rb") as source:
-                text = source.read()
-            try:
-                compile(text, path, "exec", dont_inherit=True)
-            except (SyntaxError, ValueError):
-                continue
-            print(os.path.relpath(path, root).replace(os.sep, "/"))
-"#;
-    let output = Command::new(python)
-        .args(["-c", script])
-        .arg(dir)
-        .stdin(Stdio::null())
-        .output()
-        .expect("python runs");
-    assert!(
-        output.status.success(),
-        "the compile check failed\n{}",
-        pyspark::show(&output)
-    );
-    String::from_utf8(output.stdout)
-        .expect("UTF-8 paths")
-        .lines()
-        .map(str::to_owned)
+/// Which of `files` (relative to `dir`, with `/`) CPython compiles as they are now.
+fn compiling(files: &BTreeMap<String, Vec<u8>>, dir: &Path) -> BTreeSet<String> {
+    let sources: Vec<Vec<u8>> = files.keys().map(|file| read(&dir.join(file))).collect();
+    files
+        .keys()
+        .zip(cpython::refuses(&sources))
+        .filter(|(_, refused)| !refused)
+        .map(|(file, _)| file.clone())
         .collect()
 }
 

@@ -91,13 +91,9 @@ pub fn process_file(
     settings: &Settings,
     context: &Context,
 ) -> Analysis {
-    if let Ok(metadata) = std::fs::metadata(path)
-        && metadata.len() > MAX_FILE_BYTES
-    {
-        return Analysis::failed(too_large(metadata.len(), MAX_FILE_BYTES, "file"));
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
+    let bytes = match read_bounded(path) {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(size)) => return Analysis::failed(too_large(size, MAX_FILE_BYTES, "file")),
         Err(error) => return Analysis::failed(format!("cannot read: {error}")),
     };
     let mut analysis = analyze(&bytes, name, language, settings, context);
@@ -112,6 +108,20 @@ pub fn process_file(
         analysis.error = Some(FileError::new(format!("cannot write: {error}")));
     }
     analysis
+}
+
+/// The bytes of the file at `path`, or its size when over [`MAX_FILE_BYTES`] (not read): one
+/// open, the size from the open file.
+fn read_bounded(path: &Path) -> std::io::Result<Result<Vec<u8>, u64>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > MAX_FILE_BYTES {
+        return Ok(Err(size));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.read_to_end(&mut bytes)?;
+    Ok(Ok(bytes))
 }
 
 /// Runs the engine on one source in `language`; `name` is its displayed path (for diff
