@@ -150,7 +150,12 @@ pub fn name_of(id: u16) -> &'static str {
             })
             .collect()
     });
-    names.get(usize::from(id)).copied().unwrap_or("")
+    match names.get(usize::from(id)) {
+        Some(name) => name,
+        // tree-sitter's error nodes have a kind id past the language's kinds.
+        None if id == u16::MAX => "ERROR",
+        None => "",
+    }
 }
 
 /// The id of the field `name` (`left`, `body`...), from a table built once: tree-sitter's
@@ -170,12 +175,28 @@ pub fn field_id(name: &str) -> Option<u16> {
     ids.get(name).copied()
 }
 
+/// The name of the field `id`, from a table built once.
+pub fn field_name(id: u16) -> Option<&'static str> {
+    static NAMES: std::sync::OnceLock<Vec<Option<&'static str>>> = std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        (0..=language.field_count())
+            .map(|id| {
+                u16::try_from(id)
+                    .ok()
+                    .and_then(|id| language.field_name_for_id(id))
+            })
+            .collect()
+    });
+    names.get(usize::from(id)).copied().flatten()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn field_ids_are_tree_sitters() {
         let tree = crate::parser::parse("x = f(a, b=1)\nfor i in y:\n    pass\n");
-        let root = tree.root_node();
+        let root = tree.root();
         for node in crate::walk::Preorder::new(root) {
             for name in [
                 "left",
@@ -203,7 +224,7 @@ mod tests {
              print 'x'\n",
         );
         let mut count = 0;
-        for node in crate::walk::Preorder::new(tree.root_node()) {
+        for node in crate::walk::Preorder::new(tree.root()) {
             assert_eq!(super::name_of(node.kind_id()), node.kind());
             count += 1;
         }

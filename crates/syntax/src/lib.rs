@@ -1,4 +1,4 @@
-//! Python parsing for sparkfix: tree-sitter trees, typed views over the nodes the rules need,
+//! Python parsing for sparkfix: syntax trees (tree-sitter's parse, copied into one array), typed views over the nodes the rules need,
 //! byte ranges, and the text style (line ending, indentation) of a file.
 //!
 //! Nothing outside this crate names a tree-sitter node kind or a child index: the views in
@@ -11,6 +11,7 @@ mod source_file;
 mod style;
 mod syntax_error;
 mod tokenizer;
+mod tree;
 mod tree_check;
 pub mod views;
 mod walk;
@@ -19,5 +20,6 @@ pub use line_index::{LineColumn, LineIndex};
 pub use source_file::SourceFile;
 pub use style::{LineEnding, Style};
 pub use syntax_error::SyntaxError;
+pub use tree::Node;
 pub use views::SyntaxNode;
 pub use walk::Preorder;

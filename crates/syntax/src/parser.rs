@@ -1,8 +1,11 @@
-//! One tree-sitter parser per thread, reused for every file that thread parses.
+//! One tree-sitter parser per thread, reused for every file that thread parses; its tree is
+//! copied into a [`Tree`] and dropped.
 
 use std::cell::RefCell;
 
-use tree_sitter::{Parser, Tree};
+use tree_sitter::Parser;
+
+use crate::tree::Tree;
 
 thread_local! {
     static PARSER: RefCell<Parser> = RefCell::new(new_parser());
@@ -17,8 +20,13 @@ fn new_parser() -> Parser {
 }
 
 /// Parses Python source with this thread's parser. tree-sitter never fails on bad syntax (errors
-/// become nodes), so `None` only means the parser was cancelled, which sparkfix never does.
+/// become nodes).
 pub(crate) fn parse(text: &str) -> Tree {
+    Tree::from_tree_sitter(&parse_tree_sitter(text))
+}
+
+/// tree-sitter's own tree for `text`.
+pub(crate) fn parse_tree_sitter(text: &str) -> tree_sitter::Tree {
     PARSER.with(|parser| {
         parser
             .borrow_mut()

@@ -2,12 +2,11 @@
 
 use std::sync::OnceLock;
 
-use tree_sitter::Tree;
-
 use crate::line_index::{LineColumn, LineIndex};
 use crate::parser;
 use crate::style::Style;
 use crate::syntax_error::{self, SyntaxError};
+use crate::tree::Tree;
 use crate::views::SyntaxNode;
 
 /// A parsed Python file. Owns its text and tree; views borrow from it.
@@ -43,7 +42,7 @@ impl SourceFile {
     }
 
     pub fn root(&self) -> SyntaxNode<'_> {
-        SyntaxNode::new(self.tree.root_node(), &self.text)
+        SyntaxNode::new(self.tree.root(), &self.text)
     }
 
     pub fn style(&self) -> &Style {
@@ -62,7 +61,7 @@ impl SourceFile {
     /// the tree, or what tree-sitter accepts and CPython refuses (indentation, Python 2 syntax,
     /// `return` outside a function...). One pass over the text and one over the tree.
     pub fn first_syntax_error(&self) -> Option<SyntaxError> {
-        syntax_error::first(&self.text, self.tree.root_node())
+        syntax_error::first(&self.text, self.tree.root())
     }
 }
 

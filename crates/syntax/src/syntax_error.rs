@@ -3,8 +3,7 @@
 
 use std::fmt;
 
-use tree_sitter::Node;
-
+use crate::tree::Node;
 use crate::{tokenizer, tree_check};
 
 /// The first error CPython would report for a file: a byte offset and CPython's message

@@ -13,10 +13,11 @@
 
 use std::sync::OnceLock;
 
-use tree_sitter::{Language, Node, TreeCursor};
+use tree_sitter::Language;
 
 use crate::kinds;
 use crate::syntax_error::SyntaxError;
+use crate::tree::Node;
 use crate::walk::Preorder;
 
 /// The features `from __future__ import` knows (CPython 3.7 and later).
@@ -84,7 +85,6 @@ pub(crate) fn scan(root: Node<'_>, text: &str, parser_error: Option<SyntaxError>
     };
     let table = kind_table();
     let has_error = root.has_error();
-    let mut scratch = root.walk();
     let mut walk = Preorder::new(root);
     while let Some(node) = walk.next() {
         if walk.depth() > MAX_TREE_DEPTH {
@@ -137,10 +137,10 @@ pub(crate) fn scan(root: Node<'_>, text: &str, parser_error: Option<SyntaxError>
         while walker.scopes.last().is_some_and(|scope| start >= scope.end) {
             walker.scopes.pop();
         }
-        walker.visit(node, &mut scratch);
+        walker.visit(node);
     }
     if has_error
-        && let Some(offset) = hidden_error(root)
+        && let Some(offset) = hidden_error(root, text)
         && walker
             .findings
             .parser
@@ -156,11 +156,10 @@ pub(crate) fn scan(root: Node<'_>, text: &str, parser_error: Option<SyntaxError>
 /// hidden token, such as the newline between two statements on one line (`f()g = 1`). Found by
 /// descending into the first child that has an error; the error is where a child starts on the
 /// line its previous sibling ends on, else at the node.
-fn hidden_error(root: Node<'_>) -> Option<usize> {
+fn hidden_error(root: Node<'_>, text: &str) -> Option<usize> {
     let mut node = root;
     'descend: loop {
-        let mut cursor = node.walk();
-        let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
+        let children: Vec<Node<'_>> = node.children().collect();
         for child in &children {
             if child.has_error() {
                 if child.is_error() || child.is_missing() {
@@ -174,7 +173,7 @@ fn hidden_error(root: Node<'_>) -> Option<usize> {
         let start = children
             .windows(2)
             .find(|pair| {
-                pair[1].start_position().row == pair[0].end_position().row
+                !text[pair[0].end_byte()..pair[1].start_byte()].contains('\n')
                     && pair[0].kind() != ";"
                     && pair[1].kind() != ";"
             })
@@ -311,7 +310,7 @@ struct Walker<'t> {
 }
 
 impl<'t> Walker<'t> {
-    fn visit(&mut self, node: Node<'t>, scratch: &mut TreeCursor<'t>) {
+    fn visit(&mut self, node: Node<'t>) {
         if node.is_error() {
             return self.parser(node.start_byte(), "invalid syntax".to_owned());
         }
@@ -330,7 +329,7 @@ impl<'t> Walker<'t> {
         match node.kind() {
             kinds::PRINT_STATEMENT => {
                 let chevron = node
-                    .named_children(scratch)
+                    .named_children()
                     .any(|child| child.kind() == kinds::CHEVRON);
                 // `print >>f, x` is also a Python 3 expression (a tuple).
                 if !chevron {
@@ -369,7 +368,7 @@ impl<'t> Walker<'t> {
                 self.parser(at, "invalid syntax".to_owned());
             }
             kinds::TRY_STATEMENT => {
-                let handled = node.named_children(scratch).any(|child| {
+                let handled = node.named_children().any(|child| {
                     matches!(
                         child.kind(),
                         kinds::EXCEPT_CLAUSE | kinds::EXCEPT_GROUP_CLAUSE | kinds::FINALLY_CLAUSE
@@ -382,7 +381,7 @@ impl<'t> Walker<'t> {
                     self.parser(at, "expected 'except' or 'finally' block".to_owned());
                 }
             }
-            kinds::EXCEPT_CLAUSE if has_comma(node, scratch) => {
+            kinds::EXCEPT_CLAUSE if has_comma(node) => {
                 let at = node.named_child(0).map_or(start, |n| n.start_byte());
                 self.parser(
                     at,
@@ -391,7 +390,7 @@ impl<'t> Walker<'t> {
             }
             kinds::RAISE_STATEMENT => {
                 let list = node
-                    .named_children(scratch)
+                    .named_children()
                     .find(|child| child.kind() == kinds::EXPRESSION_LIST);
                 if let Some(list) = list {
                     self.parser(list.start_byte(), "invalid syntax".to_owned());
@@ -427,9 +426,7 @@ impl<'t> Walker<'t> {
                     Some(left) if left.kind() == kinds::PATTERN_LIST => Some("tuple"),
                     Some(left) if left.kind() == kinds::LIST_PATTERN => Some("list"),
                     // `(a) += 1` is a name in parentheses; `(a, b) += 1` a tuple.
-                    Some(left)
-                        if left.kind() == kinds::TUPLE_PATTERN && has_comma(left, scratch) =>
-                    {
+                    Some(left) if left.kind() == kinds::TUPLE_PATTERN && has_comma(left) => {
                         Some("tuple")
                     }
                     _ => None,
@@ -442,14 +439,14 @@ impl<'t> Walker<'t> {
                 }
             }
             // `[x for x in a, b]`, `f(x for x in a, b)`
-            kinds::FOR_IN_CLAUSE if has_comma(node, scratch) => {
+            kinds::FOR_IN_CLAUSE if has_comma(node) => {
                 self.parser(start, "invalid syntax".to_owned());
             }
-            kinds::PARAMETERS | kinds::LAMBDA_PARAMETERS => self.parameters(node, scratch),
-            kinds::ARGUMENT_LIST => self.arguments(node, scratch),
+            kinds::PARAMETERS | kinds::LAMBDA_PARAMETERS => self.parameters(node),
+            kinds::ARGUMENT_LIST => self.arguments(node),
             kinds::FUNCTION_DEFINITION => {
                 let is_async = node
-                    .children(scratch)
+                    .children()
                     .any(|child| child.kind() == kinds::ASYNC_KEYWORD);
                 self.enter(node, ScopeKind::Function { is_async });
             }
@@ -514,15 +511,14 @@ impl<'t> Walker<'t> {
             }
             kinds::IMPORT_FROM_STATEMENT => {
                 let star = node
-                    .named_children(scratch)
+                    .named_children()
                     .any(|child| child.kind() == kinds::WILDCARD_IMPORT);
                 if star && self.function(start).is_some() {
                     self.compiler(start, "import * only allowed at module level".to_owned());
                 }
                 // `from m import a.b`: the names imported from a module are plain names.
-                let mut cursor = node.walk();
                 let dotted = node
-                    .children_by_field_name("name", &mut cursor)
+                    .children_by_field_name("name")
                     .map(|name| match name.kind() {
                         kinds::ALIASED_IMPORT => name.child_by_field_name("name").unwrap_or(name),
                         _ => name,
@@ -535,11 +531,7 @@ impl<'t> Walker<'t> {
                     self.parser(dot, "invalid syntax".to_owned());
                 }
                 // `from m import a,` with no parentheses (tree-sitter ends the statement there).
-                let mut cursor = node.walk();
-                let last = node
-                    .children(&mut cursor)
-                    .filter(|child| !child.is_extra())
-                    .last();
+                let last = node.children().filter(|child| !child.is_extra()).last();
                 let parenthesized = self.text[start..node.end_byte()].contains('(');
                 if let Some(comma) = last.filter(|last| last.kind() == ",")
                     && !parenthesized
@@ -550,7 +542,7 @@ impl<'t> Walker<'t> {
                     );
                 }
             }
-            kinds::FUTURE_IMPORT_STATEMENT => self.future_import(node, scratch),
+            kinds::FUTURE_IMPORT_STATEMENT => self.future_import(node),
             _ => {}
         }
     }
@@ -614,13 +606,13 @@ impl<'t> Walker<'t> {
 
     /// Tuple parameters (Python 2), a parameter without a default after one with a default, and
     /// a name given twice.
-    fn parameters(&mut self, node: Node<'t>, scratch: &mut TreeCursor<'t>) {
+    fn parameters(&mut self, node: Node<'t>) {
         let lambda = node.kind() == kinds::LAMBDA_PARAMETERS;
         let mut names = std::mem::take(&mut self.names);
         names.clear();
         let mut default_seen = false;
         let mut star_seen = false;
-        for child in node.named_children(scratch) {
+        for child in node.named_children() {
             // Comments and `\` continuations are extras; error nodes are reported themselves.
             if child.is_extra() || child.is_error() || child.is_missing() {
                 continue;
@@ -673,12 +665,12 @@ impl<'t> Walker<'t> {
     }
 
     /// Positional arguments after keyword ones, `*x` after `**y`, a keyword given twice.
-    fn arguments(&mut self, node: Node<'t>, scratch: &mut TreeCursor<'t>) {
+    fn arguments(&mut self, node: Node<'t>) {
         let mut names = std::mem::take(&mut self.names);
         names.clear();
         let mut keyword_seen = false;
         let mut double_star_seen = false;
-        for child in node.named_children(scratch) {
+        for child in node.named_children() {
             // Comments and `\` continuations are extras; error nodes are reported themselves.
             if child.is_extra() || child.is_error() || child.is_missing() {
                 continue;
@@ -715,7 +707,7 @@ impl<'t> Walker<'t> {
     }
 
     /// A `from __future__` import must come first, and name a known feature.
-    fn future_import(&mut self, node: Node<'t>, scratch: &mut TreeCursor<'t>) {
+    fn future_import(&mut self, node: Node<'t>) {
         let start = node.start_byte();
         if start >= self.future_end {
             return self.compiler(
@@ -723,7 +715,7 @@ impl<'t> Walker<'t> {
                 "from __future__ imports must occur at the beginning of the file".to_owned(),
             );
         }
-        for name in node.children_by_field_name("name", scratch) {
+        for name in node.children_by_field_name("name") {
             let feature = match name.kind() {
                 kinds::ALIASED_IMPORT => name.child_by_field_name("name"),
                 _ => Some(name),
@@ -743,9 +735,8 @@ impl<'t> Walker<'t> {
 }
 
 /// Whether a comma is a child of `node` itself (not of an element).
-fn has_comma<'t>(node: Node<'t>, scratch: &mut TreeCursor<'t>) -> bool {
-    node.children(scratch)
-        .any(|child| child.kind() == kinds::COMMA)
+fn has_comma<'t>(node: Node<'t>) -> bool {
+    node.children().any(|child| child.kind() == kinds::COMMA)
 }
 
 fn missing_parentheses(name: &str) -> String {
@@ -774,9 +765,8 @@ fn first_repeated<'t>(names: &mut [(&'t str, usize)]) -> Option<(&'t str, usize)
 
 /// Where the module's leading docstring, comments and `from __future__` imports end.
 fn future_imports_end(root: Node<'_>, text: &str) -> usize {
-    let mut cursor = root.walk();
     let mut docstring_allowed = true;
-    for child in root.named_children(&mut cursor) {
+    for child in root.named_children() {
         if child.is_extra() {
             continue;
         }

@@ -1,31 +1,28 @@
 //! Iterative pre-order traversal: deep trees (long method chains, nested parentheses) never
-//! recurse on the call stack.
+//! recurse on the call stack. The tree stores its nodes in pre-order, so the walk is a scan.
 
-use tree_sitter::{Node, TreeCursor};
+use crate::tree::Node;
 
 /// Visits a node and all its descendants in source order, without recursion.
 pub struct Preorder<'t> {
-    cursor: TreeCursor<'t>,
-    root_id: usize,
-    state: State,
+    root: Node<'t>,
+    /// The node returned last, if any.
+    current: Option<Node<'t>>,
+    done: bool,
+    /// One past the root's subtree.
+    end: u32,
     skip_children: bool,
-    /// The depth of the cursor's node below the root, kept here: `TreeCursor::depth` counts.
+    /// The depth of `current` below the root.
     depth: u32,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum State {
-    NotStarted,
-    Walking,
-    Done,
 }
 
 impl<'t> Preorder<'t> {
     pub fn new(root: Node<'t>) -> Self {
         Preorder {
-            cursor: root.walk(),
-            root_id: root.id(),
-            state: State::NotStarted,
+            root,
+            current: None,
+            done: false,
+            end: root.subtree_end(),
             skip_children: false,
             depth: 0,
         }
@@ -46,32 +43,36 @@ impl<'t> Iterator for Preorder<'t> {
     type Item = Node<'t>;
 
     fn next(&mut self) -> Option<Node<'t>> {
-        match self.state {
-            State::Done => return None,
-            State::NotStarted => {
-                self.state = State::Walking;
-                return Some(self.cursor.node());
-            }
-            State::Walking => {}
+        if self.done {
+            return None;
         }
-        if !std::mem::take(&mut self.skip_children) && self.cursor.goto_first_child() {
+        let Some(current) = self.current else {
+            self.current = Some(self.root);
+            return self.current;
+        };
+        let skip = std::mem::take(&mut self.skip_children);
+        let next = if skip {
+            current.subtree_end()
+        } else {
+            current.index() + 1
+        };
+        if next >= self.end {
+            self.done = true;
+            return None;
+        }
+        if next < current.subtree_end() {
             self.depth += 1;
-            return Some(self.cursor.node());
+        } else {
+            // Up to the ancestor whose subtree holds `next`: `next` is its child.
+            let mut ancestor = current.parent().expect("the root's subtree holds `next`");
+            while ancestor.subtree_end() <= next {
+                ancestor = ancestor.parent().expect("the root's subtree holds `next`");
+                self.depth -= 1;
+            }
         }
-        loop {
-            if self.cursor.node().id() == self.root_id {
-                self.state = State::Done;
-                return None;
-            }
-            if self.cursor.goto_next_sibling() {
-                return Some(self.cursor.node());
-            }
-            if !self.cursor.goto_parent() {
-                self.state = State::Done;
-                return None;
-            }
-            self.depth -= 1;
-        }
+        let node = current.with_index(next);
+        self.current = Some(node);
+        Some(node)
     }
 }
 
@@ -80,9 +81,9 @@ mod tests {
     use super::Preorder;
 
     #[test]
-    fn depth_is_the_cursors() {
-        let tree = crate::parser::parse("def f(x):\n    return [x, (x + 1)]\n");
-        let mut walk = Preorder::new(tree.root_node());
+    fn depth_and_order_are_the_trees() {
+        let tree = crate::parser::parse("def f(x):\n    return [x, (x + 1)]\ny = 2\n");
+        let mut walk = Preorder::new(tree.root());
         let mut seen = 0;
         while let Some(node) = walk.next() {
             let mut depth = 0;
@@ -92,8 +93,38 @@ mod tests {
                 current = parent;
             }
             assert_eq!(walk.depth(), depth, "{node:?}");
+            assert_eq!(node.id(), seen, "pre-order");
             seen += 1;
         }
         assert!(seen > 10);
+        assert_eq!(walk.next(), None);
+    }
+
+    #[test]
+    fn skips_subtrees_and_stops_at_the_root() {
+        let tree = crate::parser::parse("def f(x):\n    return x\ny = 2\n");
+        let function = tree.root().named_child(0).expect("a definition");
+        let kinds: Vec<_> = Preorder::new(function).map(|n| n.kind()).collect();
+        assert!(!kinds.contains(&"expression_statement"), "{kinds:?}");
+        let mut walk = Preorder::new(tree.root());
+        let mut kinds = Vec::new();
+        while let Some(node) = walk.next() {
+            kinds.push(node.kind());
+            if node.kind() == "function_definition" {
+                walk.skip_children();
+            }
+        }
+        assert_eq!(
+            kinds,
+            [
+                "module",
+                "function_definition",
+                "expression_statement",
+                "assignment",
+                "identifier",
+                "=",
+                "integer"
+            ]
+        );
     }
 }

@@ -152,25 +152,27 @@ impl<'t> SyntaxNode<'t> {
     /// order. One iterative walk that keeps the ancestors at hand (a node's parent is not free).
     pub fn name_uses(&self, wanted: impl Fn(&str) -> bool) -> Vec<(SyntaxNode<'t>, NameUse<'t>)> {
         let mut uses = Vec::new();
-        let mut cursor = self.node.walk();
-        // The ancestors of the cursor's node below `self`, each with its field in its parent.
+        // The ancestors of the walk's node below `self`, each with its field in its parent.
         let mut ancestors: Vec<(SyntaxNode<'t>, Option<&'static str>)> = Vec::new();
-        loop {
-            let node = self.wrap(cursor.node());
-            let field = cursor.field_name();
+        for raw in self.node.preorder() {
+            while ancestors
+                .last()
+                .is_some_and(|(ancestor, _)| !ancestor.node.contains_index(raw))
+            {
+                ancestors.pop();
+            }
+            let node = self.wrap(raw);
+            let field = if raw == self.node {
+                None
+            } else {
+                raw.field_name()
+            };
             if node.as_name().is_some_and(&wanted) {
                 uses.push((node, name_use(node, field, &ancestors)));
             }
-            if cursor.goto_first_child() {
-                ancestors.push((node, field));
-                continue;
-            }
-            while !cursor.goto_next_sibling() {
-                if ancestors.pop().is_none() || !cursor.goto_parent() {
-                    return uses;
-                }
-            }
+            ancestors.push((node, field));
         }
+        uses
     }
 
     /// Whether this node is a `from __future__ import ...` statement.

@@ -1,4 +1,4 @@
-//! Typed views over tree-sitter-python nodes. A view is a cheap copy of a node plus the source
+//! Typed views over the syntax tree's nodes (tree-sitter-python's kinds). A view is a cheap copy of a node plus the source
 //! text; constructors (`cast`) return `None` when the node is of another kind.
 
 mod chain;
@@ -13,9 +13,8 @@ mod value_flow;
 
 use std::ops::Range;
 
-use tree_sitter::Node;
-
 use crate::kinds;
+use crate::tree::{Node, NodeChildren};
 use crate::walk::Preorder;
 
 pub use chain::{Chain, Link};
@@ -55,32 +54,19 @@ impl PartialEq for SyntaxNode<'_> {
 
 impl Eq for SyntaxNode<'_> {}
 
-/// The named children of a node that are not comments or line continuations, read with one
-/// cursor (no list is collected).
+/// The named children of a node that are not comments or line continuations.
 struct Children<'t> {
-    cursor: tree_sitter::TreeCursor<'t>,
+    children: NodeChildren<'t>,
     src: &'t str,
-    started: bool,
 }
 
 impl<'t> Iterator for Children<'t> {
     type Item = SyntaxNode<'t>;
 
     fn next(&mut self) -> Option<SyntaxNode<'t>> {
-        loop {
-            let moved = if std::mem::replace(&mut self.started, true) {
-                self.cursor.goto_next_sibling()
-            } else {
-                self.cursor.goto_first_child()
-            };
-            if !moved {
-                return None;
-            }
-            let node = self.cursor.node();
-            if node.is_named() && !node.is_extra() {
-                return Some(SyntaxNode::new(node, self.src));
-            }
-        }
+        self.children
+            .find(|node| node.is_named() && !node.is_extra())
+            .map(|node| SyntaxNode::new(node, self.src))
     }
 }
 
@@ -129,9 +115,8 @@ impl<'t> SyntaxNode<'t> {
     /// Named children that are not comments or line continuations.
     pub fn children(&self) -> impl Iterator<Item = SyntaxNode<'t>> + use<'t> {
         Children {
-            cursor: self.node.walk(),
+            children: self.node.children(),
             src: self.src,
-            started: false,
         }
     }
 
@@ -164,9 +149,8 @@ impl<'t> SyntaxNode<'t> {
     }
 
     pub(crate) fn fields(&self, name: &'static str) -> Vec<Self> {
-        let mut cursor = self.node.walk();
         self.node
-            .children_by_field_name(name, &mut cursor)
+            .children_by_field_name(name)
             .map(|n| self.wrap(n))
             .collect()
     }
@@ -313,9 +297,8 @@ impl<'t> SyntaxNode<'t> {
 
     /// The comment and line-continuation tokens directly inside this node, in order.
     pub fn trivia(&self) -> Vec<SyntaxNode<'t>> {
-        let mut cursor = self.node.walk();
         self.node
-            .children(&mut cursor)
+            .children()
             .filter(|n| n.is_extra())
             .map(|n| self.wrap(n))
             .collect()
