@@ -352,6 +352,56 @@ fn mutated_sources_never_crash_loop_or_break_a_file() {
     report(&failures, "engine");
 }
 
+/// sparkfix's parser on mutants: where it builds a tree, tree-sitter's must be the same, node for
+/// node; where tree-sitter's has an error, CPython must compile the mutant (the parser accepts
+/// only Python). Parsing only, so more mutants than the engine sees, from another stream.
+#[test]
+fn mutated_sources_parse_as_tree_sitter_parses_them() {
+    let seeds = seeds();
+    let (limit, seconds) = budget(6_000);
+    let deadline = seconds.mul_f64(0.25);
+    let mut rng = Rng::new(seed() ^ 0x7061_7273_6572);
+    let clock = Instant::now();
+    let mut failures = Vec::new();
+    let mut accepted_by_ours = Vec::new();
+    let (mut cases, mut same) = (0usize, 0usize);
+    while cases < 2 * limit && clock.elapsed() < deadline {
+        let (_, text) = rng.pick(&seeds);
+        let other = &rng.pick(&seeds).1;
+        let input = mutate::mutate_source(&mut rng, text, other);
+        cases += 1;
+        match sparkfix_syntax::parity(&input) {
+            sparkfix_syntax::Parity::Same => same += 1,
+            sparkfix_syntax::Parity::Refused(_) => {}
+            sparkfix_syntax::Parity::TreeSitterError => accepted_by_ours.push(input),
+            sparkfix_syntax::Parity::Different { tree_sitter, ours } => failures.push(Failure {
+                kind: "parses-differently",
+                detail: format!("tree-sitter: {tree_sitter}; sparkfix: {ours}"),
+                input,
+            }),
+        }
+    }
+    for chunk in accepted_by_ours.chunks(CPYTHON_BATCH) {
+        let texts: Vec<&str> = chunk.iter().map(String::as_str).collect();
+        for index in cpython_refuses(&texts) {
+            failures.push(Failure {
+                kind: "parses-what-cpython-refuses",
+                detail: "sparkfix's parser built a tree where tree-sitter found an error".into(),
+                input: chunk[index].clone(),
+            });
+        }
+    }
+    eprintln!(
+        "{cases} mutants parsed: {same} the same, {} where only sparkfix's parser built a tree",
+        accepted_by_ours.len()
+    );
+    assert!(
+        same > cases / 20,
+        "the parser accepts some mutants: {same} of {cases}"
+    );
+    report(&failures, "parser");
+}
+
 #[test]
 fn corpus_inputs_cpython_refuses_are_refused() {
     let files = python_files(&repo().join("tests/fuzz/corpus"));

@@ -13,6 +13,8 @@
 //! It needs python3, Java (for the PySpark bootstrap) and, on the first run, PyPI; it is skipped,
 //! saying so, only when installing fails and PyPI cannot be reached.
 
+#[path = "support/bootstrap.rs"]
+mod bootstrap;
 #[path = "support/cpython.rs"]
 mod cpython;
 #[path = "support/pyspark.rs"]
@@ -24,11 +26,11 @@ mod run_sparkfix;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+use bootstrap::bootstrap;
 use run_sparkfix::sparkfix_in;
 
 /// The Spark version the fixes are for (`--target-spark`): that of the PySpark the examples
@@ -45,10 +47,11 @@ const EXAMPLES: &str = "examples/src/main/python";
 
 #[test]
 fn spark_examples_stay_valid_after_every_fix() {
-    let Some(python) = bootstrap("PySpark", pyspark::python) else {
+    let Some(python) = bootstrap("PySpark", pyspark::python, "to download the Spark examples")
+    else {
         return;
     };
-    let Some(ruff) = bootstrap("ruff", python_tools::ruff) else {
+    let Some(ruff) = bootstrap("ruff", python_tools::ruff, "to download the Spark examples") else {
         return;
     };
     let started = Instant::now();
@@ -181,42 +184,6 @@ fn spark_examples_stay_valid_after_every_fix() {
             read(&dir.join(file)) == *contents,
             "sparkfix --diff wrote {file}"
         );
-    }
-}
-
-/// Runs a support module's bootstrap (which panics when it cannot install its packages).
-/// When it fails and PyPI cannot be reached either, says the test is skipped and returns `None`;
-/// any other failure fails the test.
-fn bootstrap(what: &str, install: fn() -> PathBuf) -> Option<PathBuf> {
-    match panic::catch_unwind(AssertUnwindSafe(install)) {
-        Ok(path) => Some(path),
-        Err(failure) => {
-            if let Err(why) = reach_pypi() {
-                eprintln!(
-                    "skipping: installing {what} failed and the package index cannot be reached \
-                     ({why}); this test needs PyPI once, to download the Spark examples"
-                );
-                return None;
-            }
-            panic::resume_unwind(failure)
-        }
-    }
-}
-
-/// Whether pip's usual index answers, through the proxies the environment sets.
-fn reach_pypi() -> Result<(), String> {
-    let probe = "import urllib.request\n\
-                 urllib.request.urlopen('https://pypi.org/simple/pyspark/', timeout=10).read(1)";
-    let output = Command::new("python3")
-        .args(["-c", probe])
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run python3: {e}"))?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        Err(stderr.lines().last().unwrap_or("no answer").to_owned())
     }
 }
 

@@ -68,6 +68,7 @@ pub const TYPED_PARAMETER: &str = "typed_parameter";
 pub const DEFAULT_PARAMETER: &str = "default_parameter";
 pub const TYPED_DEFAULT_PARAMETER: &str = "typed_default_parameter";
 
+pub const GENERATOR_EXPRESSION: &str = "generator_expression";
 pub const COMPREHENSIONS: [&str; 4] = [
     "list_comprehension",
     "set_comprehension",

@@ -7,6 +7,7 @@
 mod kinds;
 mod line_index;
 mod parser;
+mod python;
 mod source_file;
 mod style;
 mod syntax_error;
@@ -17,6 +18,8 @@ pub mod views;
 mod walk;
 
 pub use line_index::{LineColumn, LineIndex};
+#[doc(hidden)]
+pub use python::{Parity, parity};
 pub use source_file::SourceFile;
 pub use style::{LineEnding, Style};
 pub use syntax_error::SyntaxError;

@@ -1,5 +1,6 @@
-//! One tree-sitter parser per thread, reused for every file that thread parses; its tree is
-//! copied into a [`Tree`] and dropped.
+//! Parsing: sparkfix's own parser (`python/`) first; where it gives up, one tree-sitter parser
+//! per thread, reused for every file that thread parses, whose tree is copied into a [`Tree`]
+//! and dropped. Both build the same tree.
 
 use std::cell::RefCell;
 
@@ -19,10 +20,9 @@ fn new_parser() -> Parser {
     parser
 }
 
-/// Parses Python source with this thread's parser. tree-sitter never fails on bad syntax (errors
-/// become nodes).
+/// Parses Python source. Never fails: tree-sitter turns bad syntax into error nodes.
 pub(crate) fn parse(text: &str) -> Tree {
-    Tree::from_tree_sitter(&parse_tree_sitter(text))
+    crate::python::parse(text).unwrap_or_else(|_| Tree::from_tree_sitter(&parse_tree_sitter(text)))
 }
 
 /// tree-sitter's own tree for `text`.

@@ -13,10 +13,10 @@ use std::num::NonZeroU16;
 use std::ops::Range;
 
 /// No parent: the root's.
-const NONE: u32 = u32::MAX;
+pub(crate) const NONE: u32 = u32::MAX;
 
-const NAMED: u8 = 1;
-const EXTRA: u8 = 2;
+pub(crate) const NAMED: u8 = 1;
+pub(crate) const EXTRA: u8 = 2;
 const ERROR: u8 = 4;
 const MISSING: u8 = 8;
 /// The node or a node below it is an error or missing, hidden ones included.
@@ -97,6 +97,52 @@ impl Tree {
         }
     }
 
+    pub(crate) fn with_capacity(nodes: usize) -> Tree {
+        Tree {
+            nodes: Vec::with_capacity(nodes),
+        }
+    }
+
+    /// Appends a node whose range and subtree `close` sets; returns its index.
+    pub(crate) fn push_open(&mut self, kind: u16, field: u8, flags: u8, parent: u32) -> u32 {
+        let index = index_of(self.nodes.len());
+        self.nodes.push(NodeData {
+            kind,
+            field,
+            flags,
+            start: 0,
+            end: 0,
+            parent,
+            end_index: index + 1,
+        });
+        index
+    }
+
+    /// Appends a node without children.
+    pub(crate) fn push_leaf(
+        &mut self,
+        kind: u16,
+        field: u8,
+        flags: u8,
+        start: u32,
+        end: u32,
+        parent: u32,
+    ) {
+        let index = self.push_open(kind, field, flags, parent);
+        let node = &mut self.nodes[index as usize];
+        node.start = start;
+        node.end = end;
+    }
+
+    /// Sets the range of the node at `index`, whose subtree ends with the last node appended.
+    pub(crate) fn close(&mut self, index: u32, start: u32, end: u32) {
+        let end_index = index_of(self.nodes.len());
+        let node = &mut self.nodes[index as usize];
+        node.start = start;
+        node.end = end;
+        node.end_index = end_index;
+    }
+
     pub(crate) fn root(&self) -> Node<'_> {
         Node {
             tree: self,
@@ -107,6 +153,68 @@ impl Tree {
     fn data(&self, index: u32) -> &NodeData {
         &self.nodes[index as usize]
     }
+}
+
+/// The first node (in pre-order) where two trees of `text` differ, described with its
+/// ancestors' kinds, as each tree has it.
+pub(crate) fn first_difference(a: &Tree, b: &Tree, text: &str) -> Option<(String, String)> {
+    let describe = |tree: &Tree, index: usize| {
+        let Some(data) = tree.nodes.get(index) else {
+            return "no node".to_owned();
+        };
+        let node = Node {
+            tree,
+            index: index as u32,
+        };
+        let mut path = Vec::new();
+        let mut current = node.parent();
+        while let Some(parent) = current {
+            path.push(parent.kind());
+            current = parent.parent();
+        }
+        path.reverse();
+        let snippet: String = text
+            .get(data.start as usize..data.end as usize)
+            .unwrap_or("")
+            .chars()
+            .take(40)
+            .collect();
+        format!(
+            "{} > {}{} {}..{} field {:?} flags {} subtree {} {:?}",
+            path.join(" > "),
+            node.kind(),
+            if node.is_named() { "" } else { " (anonymous)" },
+            data.start,
+            data.end,
+            node.field_name(),
+            data.flags,
+            data.end_index - index as u32,
+            snippet
+        )
+    };
+    // The node itself first (kind, field, flags, range), then where it hangs.
+    let same_node = |x: &NodeData, y: &NodeData| {
+        x.kind == y.kind
+            && x.field == y.field
+            && (x.flags & !HAS_ERROR) == (y.flags & !HAS_ERROR)
+            && x.start == y.start
+            && x.end == y.end
+    };
+    let same_place = |x: &NodeData, y: &NodeData| {
+        x.flags == y.flags && x.parent == y.parent && x.end_index == y.end_index
+    };
+    let count = a.nodes.len().max(b.nodes.len());
+    let differs = |same: &dyn Fn(&NodeData, &NodeData) -> bool, i: usize| match (
+        a.nodes.get(i),
+        b.nodes.get(i),
+    ) {
+        (Some(x), Some(y)) => !same(x, y),
+        _ => true,
+    };
+    (0..count)
+        .find(|&i| differs(&same_node, i))
+        .or_else(|| (0..count).find(|&i| differs(&same_place, i)))
+        .map(|i| (describe(a, i), describe(b, i)))
 }
 
 fn index_of(len: usize) -> u32 {

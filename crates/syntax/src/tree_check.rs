@@ -57,9 +57,28 @@ enum ScopeKind {
     Lambda,
     Class,
     Loop,
-    /// A comprehension or generator expression: `yield` and `await` there are not checked
-    /// (`(await x for x in y)` is an asynchronous generator in any function).
-    Comprehension,
+    /// A comprehension or generator expression. `await` and `async for` in a generator
+    /// expression make it an asynchronous generator, in any function; in a list, set or
+    /// dictionary comprehension they need an asynchronous function around it.
+    Comprehension {
+        generator: bool,
+    },
+}
+
+/// CPython's message for `await` or `async for` in a list, set or dictionary comprehension that
+/// no asynchronous function holds.
+const ASYNC_COMPREHENSION: &str = "asynchronous comprehension outside of an asynchronous function";
+
+/// Where an `await` or an `async for` stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AsyncContext {
+    Allowed,
+    Outside {
+        /// In a comprehension that is not a generator expression.
+        comprehension: bool,
+        /// In a function or lambda (that is not asynchronous).
+        in_function: bool,
+    },
 }
 
 /// A scope: the byte range of a function, lambda or class body, or of a loop body.
@@ -442,6 +461,15 @@ impl<'t> Walker<'t> {
             kinds::FOR_IN_CLAUSE if has_comma(node) => {
                 self.parser(start, "invalid syntax".to_owned());
             }
+            kinds::FOR_IN_CLAUSE
+                if node
+                    .children()
+                    .next()
+                    .is_some_and(|first| first.kind() == kinds::ASYNC_KEYWORD)
+                    && self.async_context(start) != AsyncContext::Allowed =>
+            {
+                self.compiler(start, ASYNC_COMPREHENSION.to_owned());
+            }
             kinds::PARAMETERS | kinds::LAMBDA_PARAMETERS => self.parameters(node),
             kinds::ARGUMENT_LIST => self.arguments(node),
             kinds::FUNCTION_DEFINITION => {
@@ -454,7 +482,9 @@ impl<'t> Walker<'t> {
             kind if kinds::COMPREHENSIONS.contains(&kind) => self.scopes.push(Scope {
                 start,
                 end: node.end_byte(),
-                kind: ScopeKind::Comprehension,
+                kind: ScopeKind::Comprehension {
+                    generator: kind == kinds::GENERATOR_EXPRESSION,
+                },
             }),
             kinds::CLASS_DEFINITION => self.enter(node, ScopeKind::Class),
             kinds::FOR_STATEMENT | kinds::WHILE_STATEMENT => self.enter(node, ScopeKind::Loop),
@@ -466,22 +496,32 @@ impl<'t> Walker<'t> {
             kinds::YIELD
                 if !matches!(
                     self.function(start),
-                    Some(ScopeKind::Function { .. } | ScopeKind::Lambda | ScopeKind::Comprehension)
+                    Some(
+                        ScopeKind::Function { .. }
+                            | ScopeKind::Lambda
+                            | ScopeKind::Comprehension { .. }
+                    )
                 ) =>
             {
                 self.compiler(start, "'yield' outside function".to_owned());
             }
-            kinds::AWAIT => match self.function(start) {
-                Some(ScopeKind::Function { is_async: true } | ScopeKind::Comprehension) => {}
-                Some(ScopeKind::Function { .. } | ScopeKind::Lambda) => {
-                    self.compiler(start, "'await' outside async function".to_owned());
+            kinds::AWAIT => match self.async_context(start) {
+                AsyncContext::Allowed => {}
+                AsyncContext::Outside {
+                    comprehension: true,
+                    ..
+                } => self.compiler(start, ASYNC_COMPREHENSION.to_owned()),
+                AsyncContext::Outside {
+                    in_function: true, ..
+                } => self.compiler(start, "'await' outside async function".to_owned()),
+                AsyncContext::Outside { .. } => {
+                    self.compiler(start, "'await' outside function".to_owned());
                 }
-                _ => self.compiler(start, "'await' outside function".to_owned()),
             },
             kinds::BREAK_STATEMENT | kinds::CONTINUE_STATEMENT => {
                 let in_loop = self
                     .innermost(start, |kind| {
-                        !matches!(kind, ScopeKind::Lambda | ScopeKind::Comprehension)
+                        !matches!(kind, ScopeKind::Lambda | ScopeKind::Comprehension { .. })
                     })
                     .is_some_and(|kind| kind == ScopeKind::Loop);
                 if !in_loop {
@@ -596,6 +636,35 @@ impl<'t> Walker<'t> {
             .filter(|scope| scope.start <= offset)
             .map(|scope| scope.kind)
             .find(|kind| accept(*kind))
+    }
+
+    /// Whether `await` or `async for` may stand at `offset`.
+    fn async_context(&self, offset: usize) -> AsyncContext {
+        let mut comprehension = false;
+        for scope in self
+            .scopes
+            .iter()
+            .rev()
+            .filter(|scope| scope.start <= offset)
+        {
+            match scope.kind {
+                ScopeKind::Loop => {}
+                ScopeKind::Comprehension { generator: true } => return AsyncContext::Allowed,
+                ScopeKind::Comprehension { generator: false } => comprehension = true,
+                ScopeKind::Function { is_async: true } => return AsyncContext::Allowed,
+                ScopeKind::Function { .. } | ScopeKind::Lambda => {
+                    return AsyncContext::Outside {
+                        comprehension,
+                        in_function: true,
+                    };
+                }
+                ScopeKind::Class => break,
+            }
+        }
+        AsyncContext::Outside {
+            comprehension,
+            in_function: false,
+        }
     }
 
     /// The innermost function, lambda, class or comprehension around `offset`; `None` at module
@@ -1006,6 +1075,27 @@ mod tests {
             reason("def f():\n    await x\n"),
             "'await' outside async function"
         );
+        // `await` and `async for` in a comprehension: a generator expression may hold them
+        // anywhere, the other comprehensions only in an asynchronous function.
+        let async_comprehension = "asynchronous comprehension outside of an asynchronous function";
+        for text in [
+            "[x async for x in y]\n",
+            "def f():\n    return [x async for x in y]\n",
+            "async def f():\n    def g():\n        return {x async for x in y}\n",
+            "async def f():\n    lambda: [x async for x in y]\n",
+            "[await x for x in y]\n",
+            "def f():\n    {k: await v for k, v in y}\n",
+        ] {
+            assert_eq!(reason(text), async_comprehension, "{text:?}");
+        }
+        for text in [
+            "(x async for x in y)\n",
+            "def f():\n    return (await x for x in y)\n",
+            "async def f():\n    return [x async for x in y]\n",
+            "async def f():\n    [[await x for x in y] for z in w]\n",
+        ] {
+            assert_clean(text);
+        }
         assert_eq!(reason("break\n"), "'break' outside loop");
         assert_eq!(
             reason("for x in y:\n    pass\nelse:\n    continue\n"),
