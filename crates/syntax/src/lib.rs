@@ -26,3 +26,20 @@ pub use syntax_error::SyntaxError;
 pub use tree::Node;
 pub use views::SyntaxNode;
 pub use walk::Preorder;
+
+/// What `examples/parse_cost.rs` measures: one parser alone on a text (the node count, or
+/// `None` when sparkfix's parser gives up). Not for other uses.
+#[doc(hidden)]
+pub mod parse_cost {
+    /// tree-sitter's parse, without the copy into sparkfix's tree.
+    pub fn tree_sitter(text: &str) -> usize {
+        crate::parser::parse_tree_sitter(text)
+            .root_node()
+            .descendant_count()
+    }
+
+    /// sparkfix's own parser.
+    pub fn sparkfix(text: &str) -> Option<usize> {
+        crate::python::parse(text).ok().map(|tree| tree.len())
+    }
+}

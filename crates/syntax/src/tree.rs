@@ -143,6 +143,11 @@ impl Tree {
         node.end_index = end_index;
     }
 
+    /// How many nodes the tree holds.
+    pub(crate) fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
     pub(crate) fn root(&self) -> Node<'_> {
         Node {
             tree: self,

@@ -444,16 +444,7 @@ impl Parser<'_> {
             if !self.at(":") {
                 let value = self.expression(self.ids.f_value)?;
                 if self.at("as") {
-                    // tree-sitter reads `E as e` as an `as_pattern`, the clause's value.
-                    let pattern = self.precede(value);
-                    self.set_field(value, 0);
-                    self.bump(0)?;
-                    let target = self.start();
-                    self.expression(0)?;
-                    let target = self.complete(target, self.ids.as_pattern_target);
-                    self.set_field(target, self.ids.f_alias);
-                    let pattern = self.complete(pattern, self.ids.as_pattern);
-                    self.set_field(pattern, self.ids.f_value);
+                    self.as_pattern(value)?;
                 } else if self.at(",") {
                     return Err("except with a comma");
                 }
@@ -480,6 +471,21 @@ impl Parser<'_> {
         Ok(())
     }
 
+    /// `value as target` in an `except` clause or a `with` item: tree-sitter's `as_pattern`,
+    /// which takes the `value` field from the expression before `as`.
+    fn as_pattern(&mut self, value: Marker) -> Parsed {
+        let pattern = self.precede(value);
+        self.set_field(value, 0);
+        self.bump(0)?;
+        let target = self.start();
+        self.expression(0)?;
+        let target = self.complete(target, self.ids.as_pattern_target);
+        self.set_field(target, self.ids.f_alias);
+        let pattern = self.complete(pattern, self.ids.as_pattern);
+        self.set_field(pattern, self.ids.f_value);
+        Ok(())
+    }
+
     fn with_statement(&mut self) -> Parsed {
         let node = self.start();
         if self.at("async") {
@@ -494,15 +500,7 @@ impl Parser<'_> {
             let item = self.start();
             let value = self.expression(self.ids.f_value)?;
             if self.at("as") {
-                let pattern = self.precede(value);
-                self.set_field(value, 0);
-                self.bump(0)?;
-                let target = self.start();
-                self.expression(0)?;
-                let target = self.complete(target, self.ids.as_pattern_target);
-                self.set_field(target, self.ids.f_alias);
-                let pattern = self.complete(pattern, self.ids.as_pattern);
-                self.set_field(pattern, self.ids.f_value);
+                self.as_pattern(value)?;
             }
             self.complete(item, self.ids.with_item);
             if !self.at(",") {
