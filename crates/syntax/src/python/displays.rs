@@ -369,8 +369,13 @@ impl Parser<'_> {
 
     /// `_expressions`: one expression, or an `expression_list` when commas follow.
     pub(super) fn expressions(&mut self, field: u8) -> Parsed<Marker> {
+        let starred = self.at("*");
         let first = self.element()?;
         if !self.at(",") {
+            if starred {
+                // `return *a`, `for x in *a:`: CPython wants a tuple.
+                return Err("starred expression alone");
+            }
             self.set_field(first, field);
             return Ok(first);
         }

@@ -37,16 +37,21 @@ impl Parser<'_> {
             self.set_field(lambda, field);
             return Ok(lambda);
         }
-        if self.at_identifier() && self.nth(1) == ":=" {
+        let left = if self.at_identifier() && self.nth(1) == ":=" {
+            // tree-sitter's walrus takes less than a conditional: `(x := a if b else c)` is
+            // `(x := a) if b else c` in its tree.
             let walrus = self.start();
             self.identifier(self.ids.f_name)?;
             self.bump(0)?;
-            self.expression(self.ids.f_value)?;
-            let walrus = self.complete(walrus, self.ids.named_expression);
-            self.set_field(walrus, field);
-            return Ok(walrus);
-        }
-        let left = self.or_test()?;
+            if self.at("lambda") {
+                return Err("lambda as a walrus value");
+            }
+            let value = self.or_test()?;
+            self.set_field(value, self.ids.f_value);
+            self.complete(walrus, self.ids.named_expression)
+        } else {
+            self.or_test()?
+        };
         if self.at("if") {
             let conditional = self.precede(left);
             self.bump(0)?;

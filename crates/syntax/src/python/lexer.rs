@@ -274,9 +274,19 @@ impl Lexer<'_> {
         let rest = &self.text[self.pos..];
         let mut float = false;
         if rest.len() > 1 && rest[0] == b'0' && matches!(rest[1] | 0x20, b'x' | b'o' | b'b') {
+            let base = rest[1] | 0x20;
             self.pos += 2;
+            let digits = self.pos;
             while self.peek(0).is_ascii_hexdigit() || self.peek(0) == b'_' {
                 self.pos += 1;
+            }
+            let valid = |c: &u8| match base {
+                b'o' => (b'0'..=b'7').contains(c) || *c == b'_',
+                b'b' => matches!(c, b'0' | b'1' | b'_'),
+                _ => true,
+            };
+            if self.pos == digits || !self.text[digits..self.pos].iter().all(valid) {
+                return Err("unusual number");
             }
         } else {
             let digits = |lexer: &mut Self| {

@@ -307,6 +307,7 @@ mod tests {
             "if x:\n    pass\n    # indented comment\n  # shallower\n# at the margin\n",
             "x = (1,\n     2)  # trailing\ny = [\n    # inside brackets\n    3,\n] \\\n    + z\n",
             "global a, b\ndel a, b[0]\nassert a, 'm'\nprint(1); print(2);\n",
+            "mode = (s := a if b else c)\nf(x := a or b)\nn = 0x1F + 0o17 + 0b1_0 + 1_000j + 1e-3\n",
         ];
         for case in cases {
             assert_eq!(parity(case), Parity::Same, "{case:?}");
@@ -328,6 +329,10 @@ mod tests {
             "print 'python 2'\n",
             "match x:\n    case 1:\n        pass\n",
             "x = 'a\0b'\n",
+            // tree-sitter and CPython refuse these; the parser must not build a tree.
+            "for x in *[1, 2]:\n    pass\n",
+            "x = 0o\n",
+            "x = 0o8\n",
         ];
         for case in cases {
             assert!(
